@@ -1,0 +1,173 @@
+package io.scanout.capture.x11;
+
+import com.sun.jna.Pointer;
+import io.scanout.core.Damage;
+import io.scanout.core.Frame;
+import io.scanout.core.FrameEvent;
+import io.scanout.core.FramePool;
+import io.scanout.core.VideoFormat;
+import io.scanout.core.metrics.DropReason;
+import io.scanout.core.metrics.Stage;
+import io.scanout.core.metrics.StreamMeters;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.FluxSink;
+
+/**
+ * One subscription to an X11 source: a thread, {@code scanout-x11-N}, that opens the display,
+ * ticks at the frame rate and, when the subscriber has demand and something changed (or the
+ * server has no DAMAGE), captures the screen into a pooled frame. Damage is what DAMAGE reported
+ * since the last event emitted (whole without it); ticks without demand are counted as dropped.
+ * The display is opened and closed on this thread; state is confined to it.
+ */
+final class X11Session implements Runnable {
+    /**
+     * Held while a display is opened or closed and its extensions (MIT-SHM, DAMAGE) set up or torn
+     * down: Xlib keeps those extensions' per-display records in process-wide lists that
+     * XInitThreads does not protect, and sessions opening and closing at once crashed the JVM in
+     * XShmQueryExtension. Capturing itself runs unlocked, one display per thread.
+     */
+    private static final Object SETUP = new Object();
+
+    private static final Logger log = LoggerFactory.getLogger(X11Session.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final X11Settings settings;
+    private final FramePool pool;
+    private final StreamMeters meters;
+    private final FluxSink<FrameEvent> sink;
+    private final long periodNanos;
+    private volatile boolean cancelled;
+    private volatile Thread thread;
+
+    X11Session(X11Settings settings, FramePool pool, StreamMeters meters, FluxSink<FrameEvent> sink) {
+        this.settings = settings;
+        this.pool = pool;
+        this.meters = meters;
+        this.sink = sink;
+        this.periodNanos = 1_000_000_000L / settings.fps();
+    }
+
+    void start() {
+        sink.onDispose(this::dispose);
+        Thread t = new Thread(this, "scanout-x11-" + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    private void dispose() {
+        cancelled = true;
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    @Override
+    public void run() {
+        XErrors.install();
+        Pointer display;
+        synchronized (SETUP) {
+            display = Xlib.X11.LIB.XOpenDisplay(settings.display());
+        }
+        if (display == null) {
+            sink.error(new X11Exception("cannot open X display '" + settings.display() + "' (is the server running,"
+                    + " and may this user connect: DISPLAY, XAUTHORITY?)"));
+            return;
+        }
+        XErrors.watch(display);
+        try {
+            capture(display);
+        } catch (X11Exception e) {
+            if (!cancelled) {
+                sink.error(e);
+            }
+        } catch (RuntimeException | Error e) {
+            sink.error(e);
+        } finally {
+            synchronized (SETUP) {
+                if (!XErrors.isDead(display)) {
+                    Xlib.X11.LIB.XCloseDisplay(display);
+                }
+            }
+            XErrors.forget(display);
+            log.debug("x11 {} stopped", settings.display());
+        }
+    }
+
+    private void capture(Pointer display) throws X11Exception {
+        int screen = settings.screen();
+        long root = Xlib.X11.LIB.XRootWindow(display, screen);
+        int width = Xlib.X11.LIB.XDisplayWidth(display, screen);
+        int height = Xlib.X11.LIB.XDisplayHeight(display, screen);
+        ScreenImage image;
+        DamageTracker damage;
+        synchronized (SETUP) {
+            image = ScreenImage.open(display, screen, root, width, height);
+            try {
+                damage = settings.damage() ? DamageTracker.open(display, root, width, height) : null;
+            } catch (X11Exception | RuntimeException e) {
+                image.close();
+                throw e;
+            }
+        }
+        try {
+            loop(image, damage, width, height);
+        } finally {
+            synchronized (SETUP) {
+                if (damage != null) {
+                    damage.close();
+                }
+                image.close();
+            }
+        }
+    }
+
+    private void loop(ScreenImage image, DamageTracker damage, int width, int height) throws X11Exception {
+        VideoFormat format = new VideoFormat(image.format(), width, height);
+        log.info("x11 {}: {} with {}, damage from {}", settings.display(), format,
+                image.isShared() ? "MIT-SHM" : "XGetImage", damage != null ? "DAMAGE" : "nothing (whole frames)");
+        long start = System.nanoTime();
+        long lastIndex = -1;
+        Damage pending = Damage.whole();
+        boolean first = true;
+        while (!cancelled) {
+            long now = System.nanoTime();
+            long index = (now - start) / periodNanos;
+            if (index > lastIndex) {
+                for (long missed = lastIndex + 1; missed < index; missed++) {
+                    meters.frameDropped(DropReason.BACKPRESSURE);
+                }
+                lastIndex = index;
+                // Damage first, image second: a change in between is in the image and reported again next time.
+                Damage changed = damage != null ? damage.fetch() : Damage.whole();
+                pending = first ? Damage.whole() : pending.union(changed);
+                if (sink.requestedFromDownstream() <= 0) {
+                    meters.frameDropped(DropReason.BACKPRESSURE);
+                } else if (first || !pending.isEmpty()) {
+                    Frame frame = pool.acquire(format);
+                    try {
+                        image.captureInto(frame);
+                    } catch (X11Exception | RuntimeException e) {
+                        frame.release();
+                        throw e;
+                    }
+                    meters.stageTook(Stage.CAPTURE, System.nanoTime() - now);
+                    meters.frameCaptured();
+                    FrameEvent event = new FrameEvent(frame, pending, index, now,
+                            first ? Optional.of(format) : Optional.empty());
+                    first = false;
+                    pending = Damage.none();
+                    // A cancel from here on discards the event through the discard hook, which releases it.
+                    sink.next(event);
+                }
+            }
+            long next = start + (lastIndex + 1) * periodNanos;
+            LockSupport.parkNanos(this, Math.max(0, next - System.nanoTime()));
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.scanout.capture.testing;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the polling sources' tests share: waiting for a condition, counting this process's fds,
+ * catching logs. Called from the test thread; {@link #await} and {@link #sleepMillis} block.
+ */
+public final class CaptureTesting {
+    private CaptureTesting() {
+    }
+
+    /** Waits until {@code condition} holds, failing with {@code failure} after {@code timeout}. */
+    public static void await(Duration timeout, BooleanSupplier condition, Supplier<String> failure) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(failure.get());
+            }
+            sleepMillis(2);
+        }
+    }
+
+    public static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /**
+     * Open fds of this process, but for sockets and jars: the JVM and the test runner open those
+     * on their own (a socket appeared once mid-test), and no code under test opens either.
+     */
+    public static long openFds() {
+        // Not counted: what the JVM itself opens and closes at any time — sockets, jars the class
+        // loader opens, JNA's closure trampoline file, /proc listings (this one included).
+        return fdTargets().stream().filter(t -> !t.contains(" -> socket:") && !t.endsWith(".jar")
+                && !t.contains(" -> /tmp/ffi") && !t.contains(" -> /proc/")).count();
+    }
+
+    /** Every open fd as {@code /proc/self/fd/N -> target}, for counting and for failure messages. */
+    public static Set<String> fdTargets() {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.map(CaptureTesting::describeFd).collect(Collectors.toCollection(TreeSet::new));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String describeFd(Path fd) {
+        try {
+            return fd + " -> " + Files.readSymbolicLink(fd);
+        } catch (IOException e) {
+            // The listing's own directory fd is closed by the time it is read: it counts as gone.
+            return fd + " -> (closed: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Catches what one logger writes, from DEBUG up, until {@link #close()}. */
+    public static final class LogCapture implements AutoCloseable {
+        private final Logger logger;
+        private final Level before;
+        private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+        public LogCapture(Class<?> type) {
+            logger = (Logger) LoggerFactory.getLogger(type);
+            before = logger.getLevel();
+            logger.setLevel(Level.DEBUG);
+            appender.start();
+            logger.addAppender(appender);
+        }
+
+        /** Formatted messages at exactly this level. */
+        public List<String> messages(Level level) {
+            synchronized (appender) {   // AppenderBase.doAppend holds this lock
+                return appender.list.stream().filter(e -> e.getLevel() == level)
+                        .map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
+            }
+        }
+
+        @Override
+        public void close() {
+            logger.detachAppender(appender);
+            logger.setLevel(before);
+        }
+    }
+}

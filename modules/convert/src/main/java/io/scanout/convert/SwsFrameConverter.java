@@ -1,0 +1,140 @@
+package io.scanout.convert;
+
+import io.scanout.convert.internal.ConversionPlan;
+import io.scanout.convert.internal.DamageMapping;
+import io.scanout.convert.internal.ExclusiveUse;
+import io.scanout.core.Damage;
+import io.scanout.core.nativeio.DmaBufCpuCopy;
+import io.scanout.core.DrmFormat;
+import io.scanout.core.Frame;
+import io.scanout.core.FramePool;
+import io.scanout.core.PlaneLayout;
+import io.scanout.core.VideoFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link FrameConverter} on libswscale: a {@link ConversionPlan} per input format and size, kept
+ * while frames keep that format and size, so the per-frame path compares three fields and runs
+ * the plan — no object is made but the output frame's reference.
+ *
+ * <p>Native state: the plan's libswscale contexts, made with the first frame and again on each
+ * change of input format or size, freed in reverse by {@link #close()} (after a conversion in
+ * progress, when the close comes from another thread).
+ */
+final class SwsFrameConverter implements FrameConverter {
+    private static final Logger log = LoggerFactory.getLogger(SwsFrameConverter.class);
+
+    private final ConvertSettings settings;
+    private final FramePool pool;
+    private final ExclusiveUse use;
+    private DrmFormat preparedFormat;
+    private int preparedWidth;
+    private int preparedHeight;
+    private ConversionPlan plan;
+
+    SwsFrameConverter(ConvertSettings settings, FramePool pool) {
+        if (settings == null || pool == null) {
+            throw new IllegalArgumentException("settings and pool are required");
+        }
+        this.settings = settings;
+        this.pool = pool;
+        this.use = new ExclusiveUse("the converter to " + settings.target(), this::freePlan);
+    }
+
+    @Override
+    public ConvertSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public VideoFormat outputFormat(VideoFormat input) {
+        return ConversionPlan.outputFormat(input, settings);
+    }
+
+    @Override
+    public boolean passesThrough(VideoFormat input) {
+        return ConversionPlan.passesThrough(input, settings);
+    }
+
+    @Override
+    public Damage outputDamage(Damage damage, VideoFormat input) {
+        if (damage.isWhole() || damage.isEmpty() || passesThrough(input)) {
+            return damage;
+        }
+        VideoFormat out = ConversionPlan.outputFormat(input, settings);
+        return DamageMapping.map(damage, ConversionPlan.region(input, settings.crop()), out.width(), out.height(),
+                settings.scaling().filter().reach());
+    }
+
+    @Override
+    public Frame convert(Frame input) {
+        use.enter();
+        try {
+            if (input.isDmaBuf()) {
+                // This stage is the CPU path: an encoder that imports dma-bufs never sends them here.
+                Frame mapped = copyToCpu(input);
+                try {
+                    return convertCpu(mapped);
+                } finally {
+                    mapped.release();
+                }
+            }
+            return convertCpu(input);
+        } finally {
+            use.exit();
+        }
+    }
+
+    private Frame copyToCpu(Frame dmaBuf) {
+        try {
+            return DmaBufCpuCopy.copy(dmaBuf, pool);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ConvertException("cannot read a dma-buf frame on the CPU: " + e.getMessage());
+        }
+    }
+
+    private Frame convertCpu(Frame input) {
+        PlaneLayout layout = input.layout();
+        if (layout.format() != preparedFormat || layout.width() != preparedWidth || layout.height() != preparedHeight) {
+            prepare(layout.videoFormat());
+        }
+        return plan.run(input, pool);
+    }
+
+    /** (Re)makes the plan for a new input format or size. */
+    private void prepare(VideoFormat input) {
+        freePlan();
+        plan = ConversionPlan.create(input, settings);
+        preparedFormat = input.format();
+        preparedWidth = input.width();
+        preparedHeight = input.height();
+        log.info("converting {} with libswscale ({}{})", plan.describe(), settings.colorimetry(),
+                input.format().isRgb() || settings.yuvInput().equals(settings.colorimetry()) ? ""
+                        : ", from " + settings.yuvInput());
+    }
+
+    /** Runs on whichever thread ends the last use, or on a format change. */
+    private void freePlan() {
+        preparedFormat = null;
+        if (plan != null) {
+            plan.close();
+            plan = null;
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return use.isClosed();
+    }
+
+    @Override
+    public void close() {
+        use.close();
+    }
+
+    @Override
+    public String toString() {
+        return "FrameConverter[" + settings + "]";
+    }
+}

@@ -1,0 +1,251 @@
+package io.scanout.convert.internal;
+
+import io.scanout.core.Damage;
+import io.scanout.core.DrmFormat;
+import io.scanout.core.Frame;
+import io.scanout.core.FramePool;
+import io.scanout.core.PlaneLayout;
+import io.scanout.core.Rect;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Finds which square tiles of a frame differ from the previous frame of the same layout, by
+ * comparing each row with a copy of the previous frame ({@link ByteBuffer#mismatch}, which the
+ * JDK runs as a vectorised memcmp), and copying into that copy only the tile rows that differ.
+ * An unchanged frame is read once, its copy once, nothing is written and nothing is allocated.
+ * Exact: a change is never missed, whatever its bits.
+ *
+ * <p>Every plane counts: for 4:2:0 formats a tile covers the luma and the chroma under it. Row
+ * padding past the picture is never compared. Owns its copy (a frame from the pool);
+ * {@link #close()} releases it. One thread at a time.
+ */
+public final class TileDiff implements AutoCloseable {
+    private final PlaneLayout layout;
+    private final int tileSize;
+    private final int tilesX;
+    private final int tilesY;
+    private final boolean[] changed;
+    private final int[] tileBytes;
+    private final int[] verticalSubsampling;
+    private final ByteViews views;
+    private final Frame reference;
+    private final ByteBuffer referenceBytes;
+
+    /**
+     * A diff for frames of {@code layout}, keeping its copy in a frame from {@code pool}.
+     *
+     * @param tileSize tile side in pixels, a power of two from 16 to 256
+     * @param views    the caller's cache of views of the frames it will compare
+     */
+    public TileDiff(PlaneLayout layout, int tileSize, FramePool pool, ByteViews views) {
+        checkTileSize(tileSize);
+        this.layout = layout;
+        this.tileSize = tileSize;
+        this.tilesX = (layout.width() + tileSize - 1) / tileSize;
+        this.tilesY = (layout.height() + tileSize - 1) / tileSize;
+        this.changed = new boolean[tilesX * tilesY];
+        DrmFormat format = layout.format();
+        this.tileBytes = new int[layout.planeCount()];
+        this.verticalSubsampling = new int[layout.planeCount()];
+        for (int p = 0; p < layout.planeCount(); p++) {
+            tileBytes[p] = (int) format.rowBytes(p, tileSize);
+            verticalSubsampling[p] = p == 0 ? 1 : format.verticalSubsampling();
+        }
+        this.views = views;
+        this.reference = pool.acquire(layout);
+        this.referenceBytes = reference.memory().buffer();
+    }
+
+    /** @throws IllegalArgumentException unless a power of two from 16 to 256 */
+    public static void checkTileSize(int tileSize) {
+        if (tileSize < 16 || tileSize > 256 || Integer.bitCount(tileSize) != 1) {
+            throw new IllegalArgumentException("tile size must be a power of two from 16 to 256, not " + tileSize);
+        }
+    }
+
+    public PlaneLayout layout() {
+        return layout;
+    }
+
+    /** Takes {@code frame} (of {@link #layout()}) as the previous frame: copies all of it. */
+    public void prime(Frame frame) {
+        ByteBuffer current = views.of(frame);
+        for (int p = 0; p < layout.planeCount(); p++) {
+            int start = Math.toIntExact(layout.offset(p));
+            int length = Math.toIntExact(layout.planeEnd(p) - layout.offset(p));
+            referenceBytes.put(start, current, start, length);
+        }
+    }
+
+    /**
+     * Takes {@code frame} (of {@link #layout()}) as the previous frame where {@code damage} says it
+     * changed: copies the band of whole rows the rectangles span, in every plane (whole rows, so
+     * subsampled and packed-YUV planes need no column arithmetic). Keeps the copy true to a source
+     * that reports its own damage; tiles are not marked.
+     */
+    public void copyRows(Frame frame, Damage damage) {
+        if (damage.isWhole()) {
+            prime(frame);
+            return;
+        }
+        if (damage.isEmpty()) {
+            return;
+        }
+        int top = layout.height();
+        int bottom = 0;
+        for (Rect r : damage.rectangles()) {
+            top = Math.min(top, Math.max(0, r.y()));
+            bottom = Math.max(bottom, Math.min(layout.height(), r.bottom()));
+        }
+        if (top >= bottom) {
+            return;
+        }
+        ByteBuffer current = views.of(frame);
+        for (int p = 0; p < layout.planeCount(); p++) {
+            int subsampling = verticalSubsampling[p];
+            int firstRow = top / subsampling;
+            int endRow = Math.min(layout.planeHeight(p), (bottom + subsampling - 1) / subsampling);
+            if (firstRow >= endRow) {
+                continue;
+            }
+            int stride = layout.stride(p);
+            int start = Math.toIntExact(layout.offset(p)) + firstRow * stride;
+            int length = (endRow - firstRow - 1) * stride + (int) layout.rowBytes(p);
+            referenceBytes.put(start, current, start, length);
+        }
+    }
+
+    /** A new frame from {@code pool} holding the previous frame's picture; the caller owns it. */
+    public Frame copy(FramePool pool) {
+        Frame out = pool.acquire(layout);
+        try {
+            ByteBuffer target = out.memory().buffer();
+            for (int p = 0; p < layout.planeCount(); p++) {
+                int start = Math.toIntExact(layout.offset(p));
+                int length = Math.toIntExact(layout.planeEnd(p) - layout.offset(p));
+                target.put(start, referenceBytes, start, length);
+            }
+            return out;
+        } catch (RuntimeException | Error e) {
+            out.release();
+            throw e;
+        }
+    }
+
+    /**
+     * Compares {@code frame} (of {@link #layout()}) with the previous frame, marks the tiles that
+     * differ, and makes it the previous frame.
+     *
+     * @return how many tiles differ
+     */
+    public int compare(Frame frame) {
+        Arrays.fill(changed, false);
+        ByteBuffer current = views.of(frame);
+        ByteBuffer previous = referenceBytes;
+        int count = 0;
+        for (int p = 0; p < layout.planeCount(); p++) {
+            int stride = layout.stride(p);
+            int rowBytes = (int) layout.rowBytes(p);
+            int segment = tileBytes[p];
+            int subsampling = verticalSubsampling[p];
+            int rows = layout.planeHeight(p);
+            int planeStart = Math.toIntExact(layout.offset(p));
+            for (int row = 0; row < rows; row++) {
+                int rowStart = planeStart + row * stride;
+                int rowEnd = rowStart + rowBytes;
+                int tileRow = row * subsampling / tileSize * tilesX;
+                int from = rowStart;
+                while (from < rowEnd) {
+                    current.limit(rowEnd).position(from);
+                    previous.limit(rowEnd).position(from);
+                    int at = current.mismatch(previous);
+                    if (at < 0) {
+                        break;
+                    }
+                    int column = (from - rowStart + at) / segment;
+                    int segmentStart = rowStart + column * segment;
+                    int segmentEnd = Math.min(segmentStart + segment, rowEnd);
+                    previous.limit(previous.capacity());
+                    current.limit(current.capacity());
+                    previous.put(segmentStart, current, segmentStart, segmentEnd - segmentStart);
+                    if (!changed[tileRow + column]) {
+                        changed[tileRow + column] = true;
+                        count++;
+                    }
+                    from = segmentEnd;
+                }
+            }
+        }
+        current.clear();
+        previous.clear();
+        return count;
+    }
+
+    /**
+     * The tiles {@link #compare} marked, as rectangles clipped to the picture: runs of adjacent
+     * tiles in a tile row become one rectangle, and a run exactly below another of the same
+     * columns extends it downwards.
+     */
+    public Damage damage() {
+        List<int[]> rects = new ArrayList<>();
+        // For each tile column where a run starts: the rectangle (index into rects) that ended on the
+        // previous tile row with the same columns, or -1.
+        int[] openAbove = new int[tilesX];
+        int[] openHere = new int[tilesX];
+        Arrays.fill(openAbove, -1);
+        for (int ty = 0; ty < tilesY; ty++) {
+            Arrays.fill(openHere, -1);
+            int tx = 0;
+            while (tx < tilesX) {
+                if (!changed[ty * tilesX + tx]) {
+                    tx++;
+                    continue;
+                }
+                int start = tx;
+                while (tx < tilesX && changed[ty * tilesX + tx]) {
+                    tx++;
+                }
+                int above = openAbove[start];
+                if (above >= 0 && rects.get(above)[2] == tx) {
+                    rects.get(above)[3] = ty + 1;
+                    openHere[start] = above;
+                } else {
+                    rects.add(new int[] {start, ty, tx, ty + 1});
+                    openHere[start] = rects.size() - 1;
+                }
+            }
+            int[] swap = openAbove;
+            openAbove = openHere;
+            openHere = swap;
+        }
+        List<Rect> out = new ArrayList<>(rects.size());
+        for (int[] r : rects) {
+            int x = r[0] * tileSize;
+            int y = r[1] * tileSize;
+            out.add(new Rect(x, y, Math.min(r[2] * tileSize, layout.width()) - x,
+                    Math.min(r[3] * tileSize, layout.height()) - y));
+        }
+        return Damage.of(out);
+    }
+
+    /** Whether tile {@code (tileX, tileY)} differed in the last {@link #compare}. */
+    public boolean changed(int tileX, int tileY) {
+        return changed[tileY * tilesX + tileX];
+    }
+
+    public int tilesX() {
+        return tilesX;
+    }
+
+    public int tilesY() {
+        return tilesY;
+    }
+
+    @Override
+    public void close() {
+        reference.release();
+    }
+}

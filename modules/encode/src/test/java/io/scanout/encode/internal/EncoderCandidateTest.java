@@ -1,0 +1,125 @@
+package io.scanout.encode.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
+import static org.bytedeco.ffmpeg.global.avutil.av_opt_set;
+
+import io.scanout.core.Codec;
+import io.scanout.core.DrmFormat;
+import io.scanout.core.VideoFormat;
+import io.scanout.encode.EncodeException;
+import io.scanout.encode.EncoderChoice;
+import io.scanout.encode.EncoderKind;
+import io.scanout.encode.EncoderSettings;
+import java.util.List;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class EncoderCandidateTest {
+    private static List<String> names(List<EncoderCandidate> candidates) {
+        return candidates.stream().map(EncoderCandidate::ffmpegName).toList();
+    }
+
+    @ParameterizedTest
+    @EnumSource(EncoderCandidate.class)
+    void theGplNativesHaveEveryCandidateBuiltIn(EncoderCandidate candidate) {
+        // The linux-x86_64-gpl natives are configured with libx264, libx265, libopenh264, libvpx, libsvtav1,
+        // VAAPI, NVENC and libmfx: a candidate missing here would be a typo in its FFmpeg name.
+        assertThat(candidate.isAvailable()).as(candidate.ffmpegName()).isTrue();
+    }
+
+    @Test
+    void softwareEncodersTakeTheirOwnFormatAndHardwareUploadsNv12() {
+        assertThat(EncoderCandidate.X264.inputFormat()).isEqualTo(DrmFormat.NV12);
+        assertThat(EncoderCandidate.OPENH264.inputFormat()).isEqualTo(DrmFormat.YU12);
+        assertThat(EncoderCandidate.VPX_VP9.inputFormat()).isEqualTo(DrmFormat.YU12);
+        assertThat(EncoderCandidate.SVT_AV1.inputFormat()).isEqualTo(DrmFormat.YU12);
+        assertThat(EncoderCandidate.values()).filteredOn(c -> c.kind() == EncoderKind.HARDWARE)
+                .allSatisfy(c -> assertThat(c.inputFormat()).isEqualTo(DrmFormat.NV12))
+                .extracting(EncoderCandidate::ffmpegName).contains("h264_vaapi", "h264_nvenc", "h264_qsv");
+    }
+
+    @Test
+    void autoRanksHardwareFirstThenSoftwareForTheCodec() {
+        assertThat(names(EncoderCandidate.ranked(EncoderChoice.AUTO, Codec.H264)))
+                .containsExactly("h264_vaapi", "h264_nvenc", "h264_qsv", "libx264", "libopenh264");
+        assertThat(names(EncoderCandidate.ranked(EncoderChoice.AUTO, Codec.VP9)))
+                .containsExactly("vp9_vaapi", "vp9_qsv", "libvpx-vp9");
+        assertThat(names(EncoderCandidate.ranked(EncoderChoice.AUTO, Codec.AV1)))
+                .containsExactly("av1_vaapi", "av1_nvenc", "libsvtav1");
+        assertThat(names(EncoderCandidate.ranked(EncoderChoice.AUTO, Codec.HEVC)))
+                .containsExactly("hevc_vaapi", "hevc_nvenc", "hevc_qsv", "libx265");
+    }
+
+    @Test
+    void aHardwareChoiceFallsBackToSoftwareAndASoftwareChoiceToNothing() {
+        assertThat(names(EncoderCandidate.ranked(EncoderChoice.VAAPI, Codec.H264)))
+                .containsExactly("h264_vaapi", "libx264", "libopenh264");
+        assertThat(names(EncoderCandidate.ranked(EncoderChoice.NVENC, Codec.AV1)))
+                .containsExactly("av1_nvenc", "libsvtav1");
+        assertThat(names(EncoderCandidate.ranked(EncoderChoice.X264, Codec.H264))).containsExactly("libx264");
+        assertThat(names(EncoderCandidate.ranked(EncoderChoice.VP8, Codec.VP8))).containsExactly("libvpx");
+        assertThatThrownBy(() -> EncoderCandidate.ranked(EncoderChoice.X264, Codec.VP9))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("encoder x264 makes h264, not vp9 (for vp9 use --encoder auto, vaapi, qsv, vp9)");
+    }
+
+    @Test
+    void cpuFramesOfTheOther420LayoutAreTakenAndConverted() {
+        assertThat(EncoderCandidate.X264.takes(DrmFormat.YU12)).isTrue();
+        assertThat(EncoderCandidate.VPX_VP9.takes(DrmFormat.NV12)).isTrue();
+        assertThat(EncoderCandidate.X264.takes(DrmFormat.XR24)).isFalse();
+        assertThatThrownBy(() -> EncoderCandidate.X264.checkAccepts(new VideoFormat(DrmFormat.XR24, 64, 64), false))
+                .isInstanceOf(EncodeException.class).hasMessageContaining("libx264 takes NV12 frames, got XR24 64x64");
+    }
+
+    @Test
+    void onlyVaapiImportsDmaBufsAndOnlyNv12AndP010() {
+        VideoFormat nv12 = new VideoFormat(DrmFormat.NV12, 64, 64);
+        EncoderCandidate.H264_VAAPI.checkAccepts(nv12, true);
+        EncoderCandidate.HEVC_VAAPI.checkAccepts(new VideoFormat(DrmFormat.P010, 64, 64), true);
+        assertThat(EncoderCandidate.H264_NVENC.dmaBufFormats()).isEmpty();
+        assertThatThrownBy(() -> EncoderCandidate.X264.checkAccepts(nv12, true))
+                .hasMessageContaining("libx264 takes frames in CPU memory, got a dma-buf NV12 64x64");
+        assertThatThrownBy(() -> EncoderCandidate.H264_VAAPI.checkAccepts(new VideoFormat(DrmFormat.XR24, 64, 64), true))
+                .hasMessageContaining("h264_vaapi imports [NV12, P010] dma-bufs, got XR24 64x64");
+    }
+
+    @Test
+    void oddSizesAreRefusedBeforeFfmpegSeesThem() {
+        assertThatThrownBy(() -> EncoderCandidate.SVT_AV1.checkAccepts(new VideoFormat(DrmFormat.YU12, 4097, 3), false))
+                .isInstanceOf(EncodeException.class)
+                .hasMessageContaining("libsvtav1 needs an even width and height for 4:2:0, got YU12 4097x3");
+    }
+
+    @ParameterizedTest
+    @EnumSource(EncoderCandidate.class)
+    void everyPrivateOptionExistsAndTakesItsValueEvenWithoutTheHardware(EncoderCandidate candidate) {
+        // avcodec_alloc_context3 gives the encoder's private context its defaults without opening it,
+        // so the option names and values of hardware encoders are checked on a host without the hardware.
+        EncoderSettings settings = EncoderSettings.defaults().withIntraRefresh(true);
+        AVCodecContext context = avcodec_alloc_context3(avcodec_find_encoder_by_name(candidate.ffmpegName()));
+        try {
+            List<String[]> options = EncoderOptions.privateOptions(candidate, settings);
+            assertThat(options).isNotEmpty();
+            for (String[] option : options) {
+                int set = av_opt_set(context.priv_data(), option[0], option[1], 0);
+                assertThat(set).as("%s %s=%s: %s", candidate.ffmpegName(), option[0], option[1],
+                        FfmpegErrors.describe("av_opt_set", set)).isZero();
+            }
+        } finally {
+            avcodec_free_context(context);
+        }
+    }
+
+    @Test
+    void candidatesAreFoundByTheirFfmpegName() {
+        assertThat(EncoderCandidate.byName("libvpx-vp9")).isEqualTo(EncoderCandidate.VPX_VP9);
+        assertThatThrownBy(() -> EncoderCandidate.byName("libfoo")).hasMessageContaining("'libfoo'");
+    }
+}

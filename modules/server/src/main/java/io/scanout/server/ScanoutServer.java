@@ -1,0 +1,195 @@
+package io.scanout.server;
+
+import io.scanout.core.FramePool;
+import io.scanout.transport.HttpTransport;
+import io.scanout.transport.StreamDirectory;
+import io.scanout.transport.StreamEndpoint;
+import io.scanout.transport.StreamInfo;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.scanout.server.cli.BindAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Scanout: its streams, the HTTP/WebSocket server in front of them, and the meters.
+ * {@link #start} returns once the port is bound and every stream is running; {@link #reload}
+ * adds, removes and restarts streams without touching the others; {@link #close()} stops the
+ * server, then the streams, then frees the frame pool.
+ *
+ * <p>Thread-safe: lookups read an immutable snapshot of the streams; reloads are serialised.
+ */
+public final class ScanoutServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ScanoutServer.class);
+
+    private final FramePool pool = new FramePool();
+    private final ServerMetrics metrics = new ServerMetrics(pool);
+    private final BindAddress bind;
+    private volatile Map<String, StreamPipeline> streams = Map.of();
+    private volatile Supplier<ServerSettings> reloadSource;
+    private final HttpTransport.Running http;
+
+    private ScanoutServer(ServerSettings settings) {
+        FfmpegLogging.configure();
+        this.bind = settings.bind();
+        try {
+            Map<String, StreamPipeline> started = new LinkedHashMap<>();
+            streams = started;
+            for (StreamSettings stream : settings.streams()) {
+                started.put(stream.id(), new StreamPipeline(stream, pool, metrics.registry()));
+            }
+            streams = Collections.unmodifiableMap(started);
+            http = HttpTransport.builder()
+                    .bind(settings.bind().host(), settings.bind().port())
+                    .directory(new Directory())
+                    .metrics(metrics::scrape)
+                    .health(() -> !streams.isEmpty())
+                    .reload(this::reloadFromSource)
+                    .build()
+                    .start();
+        } catch (RuntimeException e) {
+            closeStreams();
+            metrics.close();
+            pool.close();
+            throw e;
+        }
+        log.info("Scanout is serving {} stream(s) at http://{}:{}/", streams.size(),
+                hostForUrl(settings.bind().host()), http.port());
+    }
+
+    /**
+     * Starts the streams and binds the server.
+     *
+     * @throws IllegalArgumentException for settings that cannot work (a bad source URI, say)
+     */
+    public static ScanoutServer start(ServerSettings settings) {
+        return new ScanoutServer(settings);
+    }
+
+    /** The port the server listens on (useful with port 0). */
+    public int port() {
+        return http.port();
+    }
+
+    public MeterRegistry meterRegistry() {
+        return metrics.registry();
+    }
+
+    public FramePool framePool() {
+        return pool;
+    }
+
+    /**
+     * Brings the streams in line with new settings: starts new ids, stops ids that are gone,
+     * restarts streams whose settings changed, and leaves the rest — and their viewers — alone.
+     * All or nothing: the new streams' sources and encoders are checked first; when one cannot
+     * start, nothing changes.
+     *
+     * @throws IllegalArgumentException when a new stream cannot start (a bad source URI, say)
+     */
+    public synchronized ReloadReport reload(ServerSettings settings) {
+        if (!settings.bind().equals(bind)) {
+            log.warn("reload: the bind address changes only on restart (still {}, not {})", bind, settings.bind());
+        }
+        Map<String, StreamPipeline> before = streams;
+        List<StreamSettings> toStart = new ArrayList<>();
+        for (StreamSettings wanted : settings.streams()) {
+            StreamPipeline running = before.get(wanted.id());
+            if (running == null || !running.settings().equals(wanted)) {
+                toStart.add(wanted);
+            }
+        }
+        // All or nothing: every new source and encoder is checked before anything is touched.
+        toStart.forEach(wanted -> StreamPipeline.check(wanted, pool));
+
+        Map<String, StreamPipeline> after = new LinkedHashMap<>();
+        List<String> added = new ArrayList<>();
+        List<String> restarted = new ArrayList<>();
+        List<String> unchanged = new ArrayList<>();
+        for (StreamSettings wanted : settings.streams()) {
+            StreamPipeline running = before.get(wanted.id());
+            if (!toStart.contains(wanted)) {
+                after.put(wanted.id(), running);
+                unchanged.add(wanted.id());
+                continue;
+            }
+            if (running != null) {
+                // The old one goes first: the two would share the stream's meters, by id.
+                running.close();
+                restarted.add(wanted.id());
+            } else {
+                added.add(wanted.id());
+            }
+            after.put(wanted.id(), new StreamPipeline(wanted, pool, metrics.registry()));
+        }
+        List<String> removed = new ArrayList<>();
+        for (StreamPipeline old : before.values()) {
+            if (!after.containsKey(old.id())) {
+                old.close();
+                removed.add(old.id());
+            }
+        }
+        streams = Collections.unmodifiableMap(after);
+        ReloadReport report = new ReloadReport(added, removed, restarted, unchanged);
+        log.info("reload: {}", report);
+        return report;
+    }
+
+    /** Where {@link #reloadFromSource()} reads new settings from, e.g. the configuration file. */
+    public void onReloadRequest(Supplier<ServerSettings> source) {
+        this.reloadSource = source;
+    }
+
+    /**
+     * Reads the settings again (SIGHUP, {@code POST /admin/reload}) and applies them.
+     *
+     * @throws IllegalStateException when the server was not started from a file it can re-read
+     * @throws IllegalArgumentException when the new settings are wrong; nothing changes then
+     */
+    public ReloadReport reloadFromSource() {
+        Supplier<ServerSettings> source = reloadSource;
+        if (source == null) {
+            throw new IllegalStateException("this server was started without --config: nothing to reload");
+        }
+        return reload(source.get());
+    }
+
+    private static String hostForUrl(String host) {
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        closeStreams();
+        metrics.close();
+        pool.close();
+    }
+
+    private void closeStreams() {
+        streams.values().forEach(StreamPipeline::close);
+    }
+
+    /** The streams as the transport looks them up. */
+    private final class Directory implements StreamDirectory {
+        @Override
+        public Optional<StreamEndpoint> find(String id) {
+            return Optional.ofNullable(streams.get(id));
+        }
+
+        @Override
+        public List<StreamInfo> list() {
+            List<StreamInfo> infos = new ArrayList<>(streams.size());
+            for (StreamPipeline stream : streams.values()) {
+                infos.add(stream.info());
+            }
+            return infos;
+        }
+    }
+}

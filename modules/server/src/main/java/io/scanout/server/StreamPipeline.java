@@ -1,0 +1,136 @@
+package io.scanout.server;
+
+import io.scanout.capture.FrameSource;
+import io.scanout.capture.FrameSources;
+import io.scanout.convert.ConvertSettings;
+import io.scanout.convert.DetectChanges;
+import io.scanout.convert.NormalizeFormat;
+import io.scanout.core.CodecConfig;
+import io.scanout.core.EncodedPacket;
+import io.scanout.core.FramePool;
+import io.scanout.core.VideoFormat;
+import io.scanout.core.metrics.StreamMeters;
+import io.scanout.encode.EncodeVideo;
+import io.scanout.transport.StreamEndpoint;
+import io.scanout.transport.StreamHub;
+import io.scanout.transport.StreamInfo;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.util.retry.Retry;
+
+/**
+ * One running stream: source → convert → encode → hub, encoded once for all its viewers.
+ *
+ * <p>Frames go through change detection first, so an unchanged screen costs a compare and no
+ * encode (a keep-alive frame still goes out every second).
+ *
+ * <p>Owns its hub and the subscription that drives the pipeline; {@link #close()} cancels it,
+ * which closes the source and frees the encoder. When a stage fails (a source that drops, an
+ * encoder error) the pipeline is re-subscribed with backoff while the hub — and so every
+ * viewer's connection — stays up.
+ */
+final class StreamPipeline implements StreamEndpoint, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StreamPipeline.class);
+
+    private final StreamSettings settings;
+    private final StreamMeters meters;
+    /** The source's URI with secrets (a VNC password) masked: what {@code /streams} and the log show. */
+    private final String sourceName;
+    private final EncodeVideo encoder;
+    private final StreamHub hub;
+    private final FrameRate outputRate = new FrameRate();
+    private final AtomicReference<VideoFormat> capturedFormat = new AtomicReference<>();
+    private final AtomicReference<String> state = new AtomicReference<>("starting");
+    private final Disposable running;
+
+    StreamPipeline(StreamSettings settings, FramePool pool, MeterRegistry registry) {
+        this.settings = settings;
+        this.meters = new StreamMeters(registry, settings.id());
+        FrameSource source = FrameSources.open(settings.source(), pool, meters);
+        this.sourceName = source.uri();
+        this.encoder = EncodeVideo.create(settings.encoder(), meters);
+        this.hub = new StreamHub(settings.id(), settings.viewerLimits(), encoder::requestKeyframe, meters);
+        Flux<EncodedPacket> packets = Flux.defer(() -> source.frames()
+                        .doOnNext(event -> event.formatChange().ifPresent(this::formatChanged))
+                        // Sources without damage (region, VFIO, DRM) get theirs found here, and
+                        // unchanged frames never reach the encoder.
+                        .transform(DetectChanges.create(pool, meters))
+                        .transform(NormalizeFormat.with(ConvertSettings.to(encoder.inputFormat())
+                                .withScaling(settings.scaling()), pool, meters)
+                                // Zero copy: dma-bufs an encoder imports (VAAPI) never cross to the CPU.
+                                .passingDmaBufs(encoder.dmaBufFormats()))
+                        .transform(encoder))
+                .doOnNext(packet -> {
+                    outputRate.tick();
+                    state.set("running");
+                })
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500))
+                        .maxBackoff(Duration.ofSeconds(10))
+                        .doBeforeRetry(signal -> {
+                            state.set("restarting");
+                            meters.sourceRestarted();
+                            log.warn("stream {}: pipeline failed, restarting (attempt {}): {}", settings.id(),
+                                    signal.totalRetries() + 1, signal.failure().toString());
+                        }));
+        this.running = hub.connect(packets);
+        log.info("stream {}: {} → {} encoded by {}", settings.id(), sourceName, encoder.inputFormat(),
+                encoder.encoderName());
+    }
+
+    /**
+     * Checks that a stream could start — its source URI opens and an encoder resolves — without
+     * starting it (sources are cold: opening one reads its URI only).
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    static void check(StreamSettings settings, FramePool pool) {
+        StreamMeters none = StreamMeters.noop();
+        FrameSources.open(settings.source(), pool, none);
+        EncodeVideo.create(settings.encoder(), none);
+    }
+
+    private void formatChanged(VideoFormat format) {
+        VideoFormat before = capturedFormat.getAndSet(format);
+        if (before != null && !before.equals(format)) {
+            meters.formatChanged();
+            log.info("stream {}: source changed from {} to {}", settings.id(), before, format);
+        }
+    }
+
+    String id() {
+        return settings.id();
+    }
+
+    StreamSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public StreamHub hub() {
+        return hub;
+    }
+
+    @Override
+    public StreamInfo info() {
+        VideoFormat format = capturedFormat.get();
+        String codec = hub.config().map(CodecConfig::codec).map(Object::toString)
+                .orElse(settings.encoder().codec().id());
+        return new StreamInfo(settings.id(), sourceName,
+                format == null ? 0 : format.width(), format == null ? 0 : format.height(),
+                format == null ? "" : format.format().code(),
+                codec, encoder.encoderName(), hub.viewers(), outputRate.perSecond(), state.get());
+    }
+
+    @Override
+    public void close() {
+        running.dispose();
+        hub.dispose();
+        state.set("stopped");
+        meters.unregister();
+    }
+}

@@ -1,0 +1,167 @@
+package io.scanout.server.cli;
+
+import io.scanout.core.Codec;
+import io.scanout.encode.EncoderChoice;
+import io.scanout.encode.EncoderSettings;
+import io.scanout.server.ScanoutServer;
+import io.scanout.server.ServerSettings;
+import io.scanout.server.StreamSettings;
+import io.scanout.server.config.ConfigFile;
+import io.scanout.transport.ViewerLimits;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code scanout serve}: runs the server until interrupted. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Captures a display, encodes it once and serves it to viewers over HTTP and WebSocket.")
+public final class ServeCommand implements Callable<Integer> {
+    /** The built-in test source, so a plain {@code scanout serve} shows something. */
+    public static final String DEFAULT_SOURCE = "synthetic:1280x720@30";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--source", paramLabel = "URI", defaultValue = DEFAULT_SOURCE,
+            description = "What to capture: synthetic:WIDTHxHEIGHT@FPS[?format=XR24] (default: ${DEFAULT-VALUE}).")
+    String source;
+
+    @Option(names = "--encoder", paramLabel = "NAME", defaultValue = "auto", converter = EncoderChoiceConverter.class,
+            description = "auto, x264, openh264, x265, vp8, vp9, av1, vaapi, nvenc or qsv (default: ${DEFAULT-VALUE}:"
+                    + " the best that opens here, hardware first).")
+    EncoderChoice encoder;
+
+    @Option(names = "--codec", paramLabel = "CODEC", converter = CodecConverter.class,
+            description = "h264, hevc, vp8, vp9 or av1 (default: the encoder's own; h264 for auto).")
+    Codec codec;
+
+    @Option(names = "--device", paramLabel = "PATH",
+            description = "The render node for VAAPI, e.g. /dev/dri/renderD128 (default: the first one).")
+    String device;
+
+    @Option(names = "--intra-refresh", description = "Refresh the picture in a rolling band instead of periodic"
+            + " keyframes: smoother bitrate (x264, NVENC).")
+    boolean intraRefresh;
+
+    @Option(names = "--bitrate", paramLabel = "BITS", defaultValue = "4M", converter = BitrateConverter.class,
+            description = "Target bitrate in bits/s, with k or M: 800k, 4M (default: ${DEFAULT-VALUE}).")
+    long bitrate;
+
+    @Option(names = "--keyframe-interval", paramLabel = "FRAMES", defaultValue = "120",
+            description = "Frames between periodic keyframes (default: ${DEFAULT-VALUE}); viewers joining get one at once.")
+    int keyframeInterval;
+
+    @Option(names = "--bind", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+            converter = BindAddressConverter.class,
+            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    BindAddress bind;
+
+    @Option(names = "--stream", paramLabel = "ID", defaultValue = "main",
+            description = "Stream id, as in /streams/ID (default: ${DEFAULT-VALUE}).")
+    String streamId;
+
+    @Option(names = "--max-size", paramLabel = "WxH",
+            description = "Scale down to fit inside this size, keeping the aspect, e.g. 1920x1080.")
+    String maxSize;
+
+    @Option(names = "--size", paramLabel = "WxH", description = "Scale to exactly this size.")
+    String size;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "A scanout.yaml with many streams, instead of the single-stream options above."
+                    + " SIGHUP or POST /admin/reload re-reads it.")
+    Path config;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (default) or json, one object per line.")
+    LogFormat logFormat;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ServerSettings settings = settings();
+        ScanoutServer server;
+        try {
+            server = ScanoutServer.start(settings);
+        } catch (IllegalArgumentException e) {
+            // A source URI or encoder the server could not use: still the command line's fault.
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        if (config != null) {
+            server.onReloadRequest(() -> ConfigFile.read(config));
+        }
+        // Always: without a handler the JVM would take SIGHUP (systemctl reload) as a request to stop.
+        ReloadSignal.install(server);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "scanout-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private ServerSettings settings() {
+        if (config != null) {
+            for (String single : List.of("--source", "--encoder", "--codec", "--device", "--intra-refresh", "--bitrate",
+                    "--keyframe-interval", "--bind", "--stream", "--max-size", "--size")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(single)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            single + " goes in the config file when --config is given");
+                }
+            }
+            try {
+                return ConfigFile.read(config);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+            }
+        }
+        try {
+            if (keyframeInterval < 1 || keyframeInterval > 10_000) {
+                throw new IllegalArgumentException("--keyframe-interval must be 1..10000, not " + keyframeInterval);
+            }
+            EncoderSettings encoderSettings = EncoderSettings.builder()
+                    .encoder(encoder).codec(codec).devicePath(device).intraRefresh(intraRefresh)
+                    .bitrate(bitrate).keyframeIntervalFrames(keyframeInterval)
+                    .build();
+            return new ServerSettings(bind, List.of(new StreamSettings(StreamSettings.checkId(streamId), source,
+                    StreamSettings.scaling(maxSize, size), encoderSettings, ViewerLimits.defaults())));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    /** How log lines look; picked before logging starts, in {@link io.scanout.server.Main}. */
+    public enum LogFormat { text, json }
+
+    static final class BindAddressConverter implements CommandLine.ITypeConverter<BindAddress> {
+        @Override
+        public BindAddress convert(String value) {
+            return Converters.clearly(() -> BindAddress.parse(value));
+        }
+    }
+
+    static final class BitrateConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            return Converters.clearly(() -> EncoderSettings.parseBitrate(value));
+        }
+    }
+
+    static final class CodecConverter implements CommandLine.ITypeConverter<Codec> {
+        @Override
+        public Codec convert(String value) {
+            return Converters.clearly(() -> Codec.parse(value));
+        }
+    }
+
+    static final class EncoderChoiceConverter implements CommandLine.ITypeConverter<EncoderChoice> {
+        @Override
+        public EncoderChoice convert(String value) {
+            return Converters.clearly(() -> EncoderChoice.parse(value));
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.scanout.transport;
+
+import io.micrometer.core.instrument.Counter;
+import io.scanout.core.metrics.StreamMeters;
+
+/**
+ * The transport's own meters, beside the stream's {@link StreamMeters}, all tagged like them:
+ * <ul>
+ *   <li>{@code scanout.viewer.messages.ignored} — counter of viewer messages the server did not
+ *       act on, tag {@code reason} ({@code text}, {@code fragmented}, {@code malformed},
+ *       {@code unexpected}).</li>
+ * </ul>
+ * Registering is idempotent in Micrometer, so looking a counter up again returns the same one.
+ * Thread-safe.
+ */
+final class TransportMeters {
+    static final String MESSAGES_IGNORED = "scanout.viewer.messages.ignored";
+
+    /** A viewer sent a text frame. */
+    static final String TEXT = "text";
+    /** A viewer sent a message in several frames (the protocol's messages are one frame each). */
+    static final String FRAGMENTED = "fragmented";
+    /** A binary message that does not decode (short, other version, unknown type). */
+    static final String MALFORMED = "malformed";
+    /** A valid message a viewer should not send (CONFIG, PACKET, PONG). */
+    static final String UNEXPECTED = "unexpected";
+
+    static Counter messagesIgnored(StreamMeters meters, String reason) {
+        return Counter.builder(MESSAGES_IGNORED)
+                .description("viewer messages the server did not act on")
+                .tags(meters.tags()).tag("reason", reason)
+                .register(meters.registry());
+    }
+
+    private TransportMeters() {
+    }
+}

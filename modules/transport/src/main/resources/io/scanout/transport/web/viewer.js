@@ -1,0 +1,241 @@
+// Scanout's viewer: one WebSocket per stream (docs/protocol.md), WebCodecs to decode, a canvas
+// to draw on. Reconnects by itself; a new connection starts at a keyframe, so a decoder error is
+// mended by waiting for the next keyframe (or by reconnecting), never by asking the server.
+import * as protocol from './protocol.js';
+
+const PING_EVERY_MS = 2000;
+const CLOCK_SAMPLES = 8;
+const OVERLAY_EVERY_MS = 500;
+const RETRY_FIRST_MS = 500;
+const RETRY_MAX_MS = 10000;
+
+const canvas = document.getElementById('screen');
+const context = canvas.getContext('2d');
+const overlay = document.getElementById('overlay');
+
+// Read by people (the overlay) and by browser tests.
+const stats = {
+  fps: 0, width: 0, height: 0, codec: '', latencyMs: null, framesDecoded: 0, state: 'starting', bitrateKbps: 0,
+};
+window.scanoutStats = stats;
+
+let streamId = 'main';
+let socket = null;
+let retryMs = RETRY_FIRST_MS;
+let detail = '';
+let config = null;
+let decoder = null;
+let waitingForKey = true;
+const captureTimes = new Map(); // pts µs → capture time, server epoch µs
+const clockSamples = []; // {rtt, offset}: server clock minus ours, ms
+let clockOffsetMs = null;
+const frameLog = []; // display times of the last second, ms
+const byteLog = []; // [time ms, bytes]
+const latencyLog = []; // [time ms, latency ms]
+
+const now = () => performance.timeOrigin + performance.now();
+
+function setState(state, text = '') {
+  stats.state = state;
+  detail = text;
+  render();
+}
+
+async function pickStream() {
+  const asked = new URLSearchParams(location.search).get('stream');
+  if (asked) return asked;
+  try {
+    const response = await fetch('/streams');
+    const streams = response.ok ? await response.json() : [];
+    if (streams.length > 0) return streams[0].id;
+  } catch (e) {
+    console.warn('scanout: cannot list streams, trying "main"', e);
+  }
+  return 'main';
+}
+
+function connect() {
+  setState('connecting');
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  socket = new WebSocket(`${scheme}://${location.host}/streams/${encodeURIComponent(streamId)}`);
+  socket.binaryType = 'arraybuffer';
+  socket.onopen = () => {
+    setState('waiting', 'for a keyframe');
+    sendPing();
+  };
+  socket.onmessage = (event) => onMessage(event.data);
+  socket.onclose = (event) => {
+    socket = null;
+    closeDecoder();
+    config = null;
+    setState('disconnected', `(${event.code}), again in ${(retryMs / 1000).toFixed(1)} s`);
+    setTimeout(connect, retryMs);
+    retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+  };
+}
+
+function onMessage(data) {
+  if (typeof data === 'string') return;
+  let message;
+  try {
+    message = protocol.parse(data);
+  } catch (e) {
+    console.warn('scanout: ignored a message', e);
+    return;
+  }
+  byteLog.push([now(), data.byteLength]);
+  if (message.type === protocol.CONFIG) {
+    configure(message);
+  } else if (message.type === protocol.PACKET) {
+    decode(message);
+  } else if (message.type === protocol.PONG) {
+    onPong(message);
+  }
+}
+
+function configure(message) {
+  config = message;
+  stats.codec = message.codec;
+  stats.width = message.width;
+  stats.height = message.height;
+  openDecoder();
+}
+
+function openDecoder() {
+  closeDecoder();
+  decoder = new VideoDecoder({ output: onFrame, error: onDecoderError });
+  decoder.configure({
+    codec: config.codec,
+    codedWidth: config.width,
+    codedHeight: config.height,
+    optimizeForLatency: true,
+  });
+  waitingForKey = true;
+}
+
+function closeDecoder() {
+  if (decoder && decoder.state !== 'closed') decoder.close();
+  decoder = null;
+  captureTimes.clear();
+}
+
+function onDecoderError(error) {
+  console.warn('scanout: decoder error, waiting for the next keyframe', error);
+  decoder = null; // closed by the error; the next keyframe opens a new one
+  waitingForKey = true;
+  captureTimes.clear();
+  setState('waiting', `for a keyframe after: ${error.message}`);
+}
+
+function decode(packet) {
+  if (!config || (waitingForKey && !packet.key)) return;
+  if (!decoder) openDecoder();
+  let data = packet.data;
+  if (packet.key) {
+    waitingForKey = false;
+    if (config.parameterSets.length > 0 && !protocol.hasParameterSets(config.codecId, data)) {
+      data = concat(config.parameterSets, data);
+    }
+  }
+  captureTimes.set(packet.pts, packet.captureUs);
+  try {
+    decoder.decode(new EncodedVideoChunk({ type: packet.key ? 'key' : 'delta', timestamp: packet.pts, data }));
+  } catch (e) {
+    onDecoderError(e);
+    closeDecoder();
+  }
+}
+
+function concat(a, b) {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+function onFrame(frame) {
+  try {
+    if (canvas.width !== frame.displayWidth || canvas.height !== frame.displayHeight) {
+      canvas.width = frame.displayWidth;
+      canvas.height = frame.displayHeight;
+    }
+    context.drawImage(frame, 0, 0);
+    const shown = now();
+    stats.framesDecoded++;
+    stats.width = frame.displayWidth;
+    stats.height = frame.displayHeight;
+    frameLog.push(shown);
+    const captureUs = takeCaptureTime(frame.timestamp);
+    if (captureUs !== undefined && clockOffsetMs !== null) {
+      latencyLog.push([shown, shown + clockOffsetMs - captureUs / 1000]);
+    }
+    if (stats.state !== 'playing') {
+      retryMs = RETRY_FIRST_MS;
+      setState('playing');
+    }
+  } finally {
+    frame.close();
+  }
+}
+
+// The capture time of this frame; forgets those of frames before it (the decoder dropped them).
+function takeCaptureTime(pts) {
+  const captureUs = captureTimes.get(pts);
+  for (const key of captureTimes.keys()) {
+    captureTimes.delete(key);
+    if (key === pts) break;
+  }
+  return captureUs;
+}
+
+function sendPing() {
+  if (socket && socket.readyState === WebSocket.OPEN) socket.send(protocol.ping(now()));
+}
+
+// NTP-style: offset = server − (t0 + t1) / 2, from the sample with the smallest round trip.
+function onPong(pong) {
+  const t1 = now();
+  const rtt = t1 - pong.clientMs;
+  if (rtt < 0) return;
+  clockSamples.push({ rtt, offset: pong.serverUs / 1000 - (pong.clientMs + t1) / 2 });
+  if (clockSamples.length > CLOCK_SAMPLES) clockSamples.shift();
+  clockOffsetMs = clockSamples.reduce((best, s) => (s.rtt < best.rtt ? s : best)).offset;
+}
+
+function pruneOlderThan(log, time, at = (entry) => entry) {
+  while (log.length > 0 && at(log[0]) < time) log.shift();
+}
+
+function updateStats() {
+  const since = now() - 1000;
+  pruneOlderThan(frameLog, since);
+  pruneOlderThan(byteLog, since, (e) => e[0]);
+  pruneOlderThan(latencyLog, since, (e) => e[0]);
+  stats.fps = frameLog.length;
+  stats.bitrateKbps = Math.round(byteLog.reduce((sum, e) => sum + e[1], 0) * 8 / 1000);
+  stats.latencyMs = latencyLog.length === 0 ? null
+    : Math.round(latencyLog.reduce((sum, e) => sum + e[1], 0) / latencyLog.length);
+  render();
+}
+
+function render() {
+  const latency = stats.latencyMs === null ? '–' : `${stats.latencyMs} ms`;
+  overlay.textContent = [
+    `${streamId}: ${stats.state} ${detail}`.trim(),
+    config ? `${stats.width}×${stats.height}  ${stats.codec}  ${config.encoder}` : '',
+    `${stats.fps} fps  ${stats.bitrateKbps || 0} kbit/s  latency ${latency}`,
+  ].filter((line) => line !== '').join('\n');
+}
+
+async function start() {
+  if (!('VideoDecoder' in window)) {
+    setState('unsupported', '— no WebCodecs here (it needs https:// or localhost)');
+    return;
+  }
+  streamId = await pickStream();
+  connect();
+  setInterval(sendPing, PING_EVERY_MS);
+  setInterval(updateStats, OVERLAY_EVERY_MS);
+}
+
+start();
