@@ -92,6 +92,33 @@ final class EncoderOptions {
         return options;
     }
 
+    /**
+     * The {@code thread_count} to open {@code candidate} with for a {@code width}×{@code height} stream on a
+     * host with {@code cpus} processors; 0 lets the encoder choose.
+     *
+     * <p>libvpx's multi-threaded encoders synchronise their row threads by spinning ({@code sched_yield}
+     * in a loop). When the threads outnumber the cores left free — a 2-core host also encoding other
+     * streams, or running anything busy — each frame waits out scheduler slices: VP8 at 320×240 on two
+     * loaded cores was seen taking 1–1.6 s a frame with two threads and 1 ms with one. So libvpx gets
+     * threads only where the frame is big enough to split and cores are plentiful, after WebRTC's rules
+     * for its own real-time libvpx encoders. x264 (sliced threads) and the others wait on condition
+     * variables and pick their own count.
+     */
+    static int threadCount(EncoderCandidate candidate, int width, int height, int cpus) {
+        long pixels = (long) width * height;
+        return switch (candidate) {
+            case VPX_VP8 -> pixels >= 1920 * 1080 && cpus > 8 ? 8
+                    : pixels >= 1280 * 960 && cpus > 6 ? 3
+                    : pixels >= 640 * 480 && cpus > 3 ? 2
+                    : 1;
+            case VPX_VP9 -> pixels >= 1920 * 1080 && cpus > 8 ? 8
+                    : pixels >= 1280 * 720 && cpus > 4 ? 4
+                    : pixels >= 640 * 360 && cpus > 2 ? 2
+                    : 1;
+            default -> 0;
+        };
+    }
+
     /** Whether the encoder can refresh by intra stripes instead of periodic IDR frames. */
     static boolean honoursIntraRefresh(EncoderCandidate candidate) {
         return switch (candidate) {

@@ -200,8 +200,9 @@ public final class FfmpegEncoder implements AutoCloseable {
         c.colorspace(AVCOL_SPC_BT709);
         c.color_primaries(AVCOL_PRI_BT709);
         c.color_trc(AVCOL_TRC_BT709);
-        // 0 lets the encoder pick; x264's zerolatency tuning threads by slices, which adds no delay.
-        c.thread_count(0);
+        // x264's zerolatency tuning threads by slices, which adds no delay; libvpx threads only where it pays.
+        c.thread_count(EncoderOptions.threadCount(encoder, format.width(), format.height(),
+                Runtime.getRuntime().availableProcessors()));
         for (String[] option : EncoderOptions.privateOptions(encoder, settings)) {
             check(av_opt_set(c.priv_data(), option[0], option[1], 0), "av_opt_set",
                     "cannot set " + encoder.ffmpegName() + " option " + option[0] + "=" + option[1]);

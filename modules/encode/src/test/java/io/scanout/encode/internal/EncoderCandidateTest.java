@@ -118,6 +118,23 @@ class EncoderCandidateTest {
     }
 
     @Test
+    void libvpxThreadsOnlyWhereTheFrameIsBigAndCoresAreToSpare() {
+        // Two cores: one thread whatever the size, so row threads never spin against each other.
+        assertThat(EncoderOptions.threadCount(EncoderCandidate.VPX_VP8, 3840, 2160, 2)).isEqualTo(1);
+        assertThat(EncoderOptions.threadCount(EncoderCandidate.VPX_VP9, 3840, 2160, 2)).isEqualTo(1);
+        assertThat(EncoderOptions.threadCount(EncoderCandidate.VPX_VP8, 320, 240, 64)).isEqualTo(1);
+        assertThat(EncoderOptions.threadCount(EncoderCandidate.VPX_VP8, 640, 480, 4)).isEqualTo(2);
+        assertThat(EncoderOptions.threadCount(EncoderCandidate.VPX_VP8, 1280, 960, 8)).isEqualTo(3);
+        assertThat(EncoderOptions.threadCount(EncoderCandidate.VPX_VP8, 1920, 1080, 16)).isEqualTo(8);
+        assertThat(EncoderOptions.threadCount(EncoderCandidate.VPX_VP9, 640, 360, 3)).isEqualTo(2);
+        assertThat(EncoderOptions.threadCount(EncoderCandidate.VPX_VP9, 1280, 720, 6)).isEqualTo(4);
+        assertThat(EncoderOptions.threadCount(EncoderCandidate.VPX_VP9, 1920, 1080, 16)).isEqualTo(8);
+        // The others choose for themselves.
+        assertThat(EncoderOptions.threadCount(EncoderCandidate.X264, 1920, 1080, 2)).isZero();
+        assertThat(EncoderOptions.threadCount(EncoderCandidate.SVT_AV1, 1920, 1080, 2)).isZero();
+    }
+
+    @Test
     void candidatesAreFoundByTheirFfmpegName() {
         assertThat(EncoderCandidate.byName("libvpx-vp9")).isEqualTo(EncoderCandidate.VPX_VP9);
         assertThatThrownBy(() -> EncoderCandidate.byName("libfoo")).hasMessageContaining("'libfoo'");
