@@ -8,7 +8,10 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -33,6 +36,8 @@ import reactor.netty.http.server.WebsocketServerSpec;
  *   <li>{@code GET /streams/{id}} — with a WebSocket upgrade, the viewer protocol
  *       ({@code docs/protocol.md}) on that stream's hub; without, that stream's {@link StreamInfo};
  *       404 for an unknown id, before any upgrade;</li>
+ *   <li>{@code GET /streams/{id}.ext} and {@code GET /streams/{id}/name} — the {@link StreamHandler}
+ *       registered for {@code .ext} or {@code /name} (MPEG-TS, fragmented MP4, RFB over WebSocket);</li>
  *   <li>{@code GET /metrics} — Prometheus text from the supplier ({@code text/plain; version=0.0.4});</li>
  *   <li>{@code GET /healthz} — 200 {@code ok} or 503 {@code unhealthy};</li>
  *   <li>{@code POST /admin/reload} — runs the reload action and answers its result as JSON (400
@@ -63,6 +68,7 @@ public final class HttpTransport {
     private final Supplier<String> metrics;
     private final Supplier<Boolean> health;
     private final Supplier<Object> reload;
+    private final Map<String, StreamHandler> handlers;
     private final StaticFiles files = StaticFiles.load();
     private final ObjectMapper json = new ObjectMapper();
 
@@ -73,6 +79,7 @@ public final class HttpTransport {
         this.metrics = builder.metrics;
         this.health = builder.health;
         this.reload = builder.reload;
+        this.handlers = Map.copyOf(builder.handlers);
     }
 
     public static Builder builder() {
@@ -104,6 +111,7 @@ public final class HttpTransport {
     private void routes(HttpServerRoutes routes, WebsocketServerSpec spec, Mono<Void> closing, EpochClock clock,
                         ChannelGroup viewerChannels) {
         routes.get("/streams", (req, res) -> sendJson(res, directory::list))
+                .get("/streams/{id}/{name}", (req, res) -> handled(req, res, req.param("id"), "/" + req.param("name")))
                 .get("/streams/{id}", (req, res) -> stream(req, res, spec, closing, clock, viewerChannels))
                 .get("/metrics", (req, res) -> res.header(HttpHeaderNames.CONTENT_TYPE, PROMETHEUS_TEXT)
                         .sendString(Mono.fromSupplier(metrics).subscribeOn(Schedulers.boundedElastic())))
@@ -116,6 +124,11 @@ public final class HttpTransport {
     private Publisher<Void> stream(HttpServerRequest req, HttpServerResponse res, WebsocketServerSpec spec,
                                    Mono<Void> closing, EpochClock clock, ChannelGroup viewerChannels) {
         String id = req.param("id");
+        // Ids may hold dots: "cam.ts" is stream "cam" as MPEG-TS when both exist, else stream "cam.ts".
+        int dot = id.lastIndexOf('.');
+        if (dot > 0 && handlers.containsKey(id.substring(dot)) && directory.find(id.substring(0, dot)).isPresent()) {
+            return handled(req, res, id.substring(0, dot), id.substring(dot));
+        }
         Optional<StreamEndpoint> endpoint = directory.find(id);
         if (endpoint.isEmpty()) {
             return notFound(res, "no stream '" + id + "'");
@@ -125,6 +138,19 @@ public final class HttpTransport {
         }
         ViewerSocket socket = new ViewerSocket(endpoint.get().hub(), clock, closing, viewerChannels);
         return res.sendWebsocket(socket, spec);
+    }
+
+    /** {@code /streams/{id}.ext} or {@code /streams/{id}/name}: the handler for that suffix, on that stream. */
+    private Publisher<Void> handled(HttpServerRequest req, HttpServerResponse res, String id, String suffix) {
+        StreamHandler handler = handlers.get(suffix);
+        if (handler == null) {
+            return notFound(res, "not found");
+        }
+        Optional<StreamEndpoint> endpoint = directory.find(id);
+        if (endpoint.isEmpty()) {
+            return notFound(res, "no stream '" + id + "'");
+        }
+        return handler.handle(req, res, endpoint.get());
     }
 
     private static boolean isWebsocketUpgrade(HttpServerRequest req) {
@@ -209,6 +235,7 @@ public final class HttpTransport {
 
     /** Settings of an {@link HttpTransport}; not thread-safe, used once. */
     public static final class Builder {
+        private static final Pattern HANDLER_SUFFIX = Pattern.compile("[./][A-Za-z0-9-]+");
         private String host = "127.0.0.1";
         private int port = 8080;
         private StreamDirectory directory;
@@ -217,6 +244,7 @@ public final class HttpTransport {
         private Supplier<Object> reload = () -> {
             throw new IllegalStateException("this server has nothing to reload");
         };
+        private final Map<String, StreamHandler> handlers = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -261,6 +289,23 @@ public final class HttpTransport {
          */
         public Builder reload(Supplier<Object> reload) {
             this.reload = reload;
+            return this;
+        }
+
+        /**
+         * Serves {@code /streams/{id}} followed by {@code suffix} — a file extension such as {@code .ts} or
+         * a path segment such as {@code /rfb} — with {@code handler}.
+         *
+         * @throws IllegalArgumentException for a suffix that is neither, or one already taken
+         */
+        public Builder streamHandler(String suffix, StreamHandler handler) {
+            if (suffix == null || !HANDLER_SUFFIX.matcher(suffix).matches()) {
+                throw new IllegalArgumentException("a stream handler's suffix is '.ext' or '/name' of letters, digits"
+                        + " and '-', not '" + suffix + "'");
+            }
+            if (handler == null || handlers.putIfAbsent(suffix, handler) != null) {
+                throw new IllegalArgumentException("suffix '" + suffix + "' needs one handler, exactly");
+            }
             return this;
         }
 

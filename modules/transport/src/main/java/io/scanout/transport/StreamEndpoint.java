@@ -1,5 +1,11 @@
 package io.scanout.transport;
 
+import io.scanout.core.FrameEvent;
+import io.scanout.core.input.CursorImage;
+import io.scanout.core.input.InputSink;
+import java.util.Optional;
+import reactor.core.publisher.Flux;
+
 /**
  * One stream as the transport sees it: the hub viewers join, and what {@code /streams} says about
  * it. Owned by the application; the transport only reads it. Thread-safe, non-blocking.
@@ -11,4 +17,30 @@ public interface StreamEndpoint {
 
     /** A snapshot of the stream for {@code GET /streams}. */
     StreamInfo info();
+
+    /**
+     * Where this stream's viewers send keyboard and mouse: present when the source takes input (a
+     * VNC server) and the stream's settings allow it ({@code input} permission); empty otherwise.
+     */
+    default Optional<InputSink> input() {
+        return Optional.empty();
+    }
+
+    /**
+     * The pointer image, when the source sends it apart from the frames. Hot: a new subscriber gets
+     * the current image first. Empty for sources that draw the pointer into the frames.
+     */
+    default Flux<CursorImage> cursor() {
+        return Flux.empty();
+    }
+
+    /**
+     * The captured pictures after change detection, with their damage, for clients that take pixels
+     * rather than video (RFB Raw and ZRLE). Hot; each event is the subscriber's own reference, which
+     * it releases; a subscriber that requests nothing gets the newest picture when it next requests,
+     * and that picture's damage then covers what it missed. Empty when the stream offers none.
+     */
+    default Flux<FrameEvent> pictures() {
+        return Flux.empty();
+    }
 }

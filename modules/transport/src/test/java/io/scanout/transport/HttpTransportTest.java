@@ -85,8 +85,30 @@ class HttpTransportTest {
                 })
                 .metrics(() -> "# TYPE scanout_viewers gauge\nscanout_viewers{stream=\"main\"} 0\n")
                 .health(healthy::get)
+                .streamHandler(".txt", (req, res, stream) -> res.sendString(Mono.just("text of " + stream.info().id())))
+                .streamHandler("/echo", (req, res, stream) -> res.sendString(Mono.just("echo of " + stream.info().id())))
                 .build()
                 .start();
+    }
+
+    @Test
+    void streamHandlersServeTheirSuffixOnKnownStreamsOnly() {
+        assertThat(get("/streams/main.txt").getT2()).endsWith("\ntext of main");
+        assertThat(get("/streams/main/echo").getT2()).endsWith("\necho of main");
+        assertThat(get("/streams/other.txt").getT1()).isEqualTo(404);
+        assertThat(get("/streams/main/other").getT1()).isEqualTo(404);
+        assertThat(get("/streams/main.other").getT1()).isEqualTo(404);
+        assertThat(get("/streams/main/..%2F..%2Fetc%2Fpasswd").getT1()).isEqualTo(404);
+    }
+
+    @Test
+    void handlerSuffixesAreAnExtensionOrOneSegment() {
+        HttpTransport.Builder builder = HttpTransport.builder();
+        StreamHandler handler = (req, res, stream) -> res.send();
+        assertThatThrownBy(() -> builder.streamHandler("ts", handler)).hasMessageContaining("'ts'");
+        assertThatThrownBy(() -> builder.streamHandler("/a/b", handler)).hasMessageContaining("'/a/b'");
+        builder.streamHandler(".ts", handler);
+        assertThatThrownBy(() -> builder.streamHandler(".ts", handler)).hasMessageContaining("'.ts'");
     }
 
     @AfterEach

@@ -1,5 +1,6 @@
 package io.scanout.capture.rfb;
 
+import io.scanout.core.input.CursorImage;
 import java.io.IOException;
 
 /** The Cursor pseudo-encoding (RFC 6143 §7.8.1): pixels in the wire format, then a 1-bit mask. */
@@ -11,7 +12,7 @@ final class CursorDecoder {
      * Reads a cursor of {@code w × h} with its hotspot at {@code x,y}. The size is bounded by the
      * framebuffer's before anything is allocated: a pointer larger than the screen is no pointer.
      */
-    static CursorUpdate decode(WireIn in, PixelFormat format, int fbWidth, int fbHeight, int x, int y, int w, int h)
+    static CursorImage decode(WireIn in, PixelFormat format, int fbWidth, int fbHeight, int x, int y, int w, int h)
             throws IOException {
         if (w > fbWidth || h > fbHeight) {
             throw new RfbProtocolException("Cursor of " + w + "x" + h + " is larger than the " + fbWidth + "x"
@@ -34,6 +35,6 @@ final class CursorDecoder {
                 }
             }
         }
-        return new CursorUpdate(Math.min(x, Math.max(0, w - 1)), Math.min(y, Math.max(0, h - 1)), w, h, argb);
+        return new CursorImage(Math.min(x, Math.max(0, w - 1)), Math.min(y, Math.max(0, h - 1)), w, h, argb);
     }
 }

@@ -1,5 +1,6 @@
 package io.scanout.capture.rfb;
 
+import io.scanout.core.input.InputSink;
 import java.io.IOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -10,12 +11,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The source's {@link RfbInput}: events go into a bounded queue and a daemon thread,
+ * The source's {@link InputSink}: events go into a bounded queue and a daemon thread,
  * {@code scanout-rfb-input-N}, started on the first event, writes them to whichever connection is
  * open, and ends when none is. Callers never block on the socket, which a server that stops
  * reading would fill.
  */
-final class InputWriter implements RfbInput {
+final class InputWriter implements InputSink {
     private static final Logger log = LoggerFactory.getLogger(InputWriter.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
     static final int QUEUE = 256;

@@ -1,5 +1,6 @@
 package io.scanout.capture.rfb;
 
+import io.scanout.core.input.CursorImage;
 import io.scanout.core.DrmFormat;
 import io.scanout.core.FramePool;
 import io.scanout.core.VideoFormat;
@@ -44,12 +45,12 @@ final class RfbConnection implements AutoCloseable, UpdateDecoder.Target {
     private final DrmFormat drmFormat;
     private final RfbHandshake.ServerInit init;
     private final UpdateDecoder decoder;
-    private final Consumer<CursorUpdate> cursors;
+    private final Consumer<CursorImage> cursors;
     private Framebuffer framebuffer;
     private volatile boolean closed;
 
     private RfbConnection(Socket socket, RfbSettings settings, FramePool pool, boolean keepServerFormat,
-                          Consumer<CursorUpdate> cursors) throws IOException {
+                          Consumer<CursorImage> cursors) throws IOException {
         this.socket = socket;
         this.timeoutMillis = settings.timeoutMillis();
         this.pool = pool;
@@ -100,7 +101,7 @@ final class RfbConnection implements AutoCloseable, UpdateDecoder.Target {
      * @throws RfbProtocolException  when it says something this client cannot take
      */
     static RfbConnection open(RfbSettings settings, FramePool pool, boolean keepServerFormat,
-                              Consumer<CursorUpdate> cursors) throws IOException {
+                              Consumer<CursorImage> cursors) throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
@@ -155,7 +156,7 @@ final class RfbConnection implements AutoCloseable, UpdateDecoder.Target {
     }
 
     @Override
-    public void cursor(CursorUpdate cursor) {
+    public void cursor(CursorImage cursor) {
         cursors.accept(cursor);
     }
 

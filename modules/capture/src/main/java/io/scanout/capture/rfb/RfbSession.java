@@ -1,5 +1,6 @@
 package io.scanout.capture.rfb;
 
+import io.scanout.core.input.CursorImage;
 import io.micrometer.core.instrument.Counter;
 import io.scanout.core.Damage;
 import io.scanout.core.Frame;
@@ -48,7 +49,7 @@ final class RfbSession implements Runnable {
     private final Counter reconnects;
     private final FluxSink<FrameEvent> sink;
     private final InputWriter input;
-    private final Consumer<CursorUpdate> cursors;
+    private final Consumer<CursorImage> cursors;
     private final long periodNanos;
     private final Object wake = new Object();
     private volatile boolean cancelled;
@@ -66,7 +67,7 @@ final class RfbSession implements Runnable {
     private boolean delivered;
 
     RfbSession(RfbSettings settings, String uri, FramePool pool, StreamMeters meters, Counter reconnects,
-               FluxSink<FrameEvent> sink, InputWriter input, Consumer<CursorUpdate> cursors) {
+               FluxSink<FrameEvent> sink, InputWriter input, Consumer<CursorImage> cursors) {
         this.settings = settings;
         this.uri = uri;
         this.pool = pool;

@@ -1,5 +1,7 @@
 package io.scanout.capture.rfb;
 
+import io.scanout.core.input.CursorImage;
+import io.scanout.core.input.InputSink;
 import io.micrometer.core.instrument.Counter;
 import io.scanout.capture.FrameSource;
 import io.scanout.capture.SourceUri;
@@ -35,7 +37,7 @@ public final class RfbSource implements FrameSource {
     private final StreamMeters meters;
     private final Counter reconnects;
     private final InputWriter input;
-    private final Sinks.Many<CursorUpdate> cursors = Sinks.many().replay().latest();
+    private final Sinks.Many<CursorImage> cursors = Sinks.many().replay().latest();
 
     private RfbSource(RfbSettings settings, String uri, FramePool pool, StreamMeters meters) {
         this.settings = settings;
@@ -70,7 +72,7 @@ public final class RfbSource implements FrameSource {
                 .doOnDiscard(FrameEvent.class, FrameEvent::release);
     }
 
-    private void publishCursor(CursorUpdate cursor) {
+    private void publishCursor(CursorImage cursor) {
         // Two sessions of one source could race here; the handler retries the loser briefly.
         cursors.emitNext(cursor, Sinks.EmitFailureHandler.busyLooping(Duration.ofMillis(100)));
     }
@@ -79,7 +81,7 @@ public final class RfbSource implements FrameSource {
      * Pointer and key events for the server this source is connected to; they are dropped while
      * it is not. Non-blocking; any thread.
      */
-    public RfbInput input() {
+    public InputSink input() {
         return input;
     }
 
@@ -87,7 +89,7 @@ public final class RfbSource implements FrameSource {
      * The pointer's shape whenever the server changes it (only with {@code cursor=1}). Hot: a new
      * subscriber gets the current shape first. Never completes.
      */
-    public Flux<CursorUpdate> cursor() {
+    public Flux<CursorImage> cursor() {
         return cursors.asFlux();
     }
 

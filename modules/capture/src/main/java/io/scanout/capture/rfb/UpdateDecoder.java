@@ -1,5 +1,6 @@
 package io.scanout.capture.rfb;
 
+import io.scanout.core.input.CursorImage;
 import io.scanout.core.Damage;
 import io.scanout.core.PlaneLayout;
 import io.scanout.core.Rect;
@@ -25,7 +26,7 @@ final class UpdateDecoder implements AutoCloseable {
         /** Replaces the framebuffer with a new, black one of this size. */
         void resize(int width, int height);
 
-        void cursor(CursorUpdate cursor);
+        void cursor(CursorImage cursor);
     }
 
     /**

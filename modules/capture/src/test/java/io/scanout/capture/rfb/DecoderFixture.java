@@ -1,5 +1,6 @@
 package io.scanout.capture.rfb;
 
+import io.scanout.core.input.CursorImage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scanout.core.DrmFormat;
@@ -17,7 +18,7 @@ import java.util.List;
 final class DecoderFixture implements UpdateDecoder.Target, AutoCloseable {
     final FramePool pool = new FramePool();
     final UpdateDecoder decoder = new UpdateDecoder(PixelFormat.BGRX);
-    final List<CursorUpdate> cursors = new ArrayList<>();
+    final List<CursorImage> cursors = new ArrayList<>();
     Framebuffer fb;
     int[] expected;
     private ByteArrayInputStream stream;
@@ -40,7 +41,7 @@ final class DecoderFixture implements UpdateDecoder.Target, AutoCloseable {
     }
 
     @Override
-    public void cursor(CursorUpdate cursor) {
+    public void cursor(CursorImage cursor) {
         cursors.add(cursor);
     }
 

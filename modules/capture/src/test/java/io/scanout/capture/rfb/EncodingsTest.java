@@ -1,5 +1,6 @@
 package io.scanout.capture.rfb;
 
+import io.scanout.core.input.CursorImage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -319,7 +320,7 @@ class EncodingsTest {
             UpdateDecoder.Update update = f.decode(m);
             assertThat(update.damage().isEmpty()).isTrue();
             assertThat(f.cursors).hasSize(1);
-            CursorUpdate c = f.cursors.get(0);
+            CursorImage c = f.cursors.get(0);
             assertThat(c.hotspotX()).isEqualTo(1);
             assertThat(c.hotspotY()).isZero();
             assertThat(c.argb()).containsExactly(0xffff0000, 0x0000ff00, 0xff0000ff, 0x00ffffff, 0xff808080, 0xff010203);

@@ -1,5 +1,7 @@
 package io.scanout.capture.rfb;
 
+import io.scanout.core.input.CursorImage;
+import io.scanout.core.input.InputSink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -185,7 +187,7 @@ class RfbSourceTest {
             c.drain();
         })) {
             RfbSource source = RfbSource.open(server.settings().withCursor(true), pool, meters);
-            List<CursorUpdate> cursors = new CopyOnWriteArrayList<>();
+            List<CursorImage> cursors = new CopyOnWriteArrayList<>();
             Disposable watching = source.cursor().subscribe(cursors::add);
             StepVerifier.create(source.frames().take(1))
                     .assertNext(e -> {
@@ -219,11 +221,11 @@ class RfbSourceTest {
             }
         })) {
             RfbSource source = RfbSource.open(server.settings(), pool, meters);
-            assertThat(source.input().pointer(1, 2, RfbInput.BUTTON_LEFT)).as("no connection yet").isFalse();
+            assertThat(source.input().pointer(1, 2, InputSink.BUTTON_LEFT)).as("no connection yet").isFalse();
             StepVerifier.create(source.frames(), 1)
                     .consumeNextWith(FrameEvent::release)
                     .then(() -> {
-                        assertThat(source.input().pointer(300, 7, RfbInput.BUTTON_LEFT | RfbInput.BUTTON_RIGHT))
+                        assertThat(source.input().pointer(300, 7, InputSink.BUTTON_LEFT | InputSink.BUTTON_RIGHT))
                                 .isTrue();
                         assertThat(source.input().key(0xff0d, true)).isTrue();
                         assertThat(source.input().key(0xff0d, false)).isTrue();

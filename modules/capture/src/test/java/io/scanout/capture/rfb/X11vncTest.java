@@ -1,5 +1,6 @@
 package io.scanout.capture.rfb;
 
+import io.scanout.core.input.CursorImage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -204,7 +205,7 @@ class X11vncTest {
         RfbSource source = RfbSource.open(settings, pool, meters);
         try (Events events = new Events(source.frames())) {
             events.next(LIMIT).release();
-            CursorUpdate cursor = source.cursor().blockFirst(LIMIT);
+            CursorImage cursor = source.cursor().blockFirst(LIMIT);
             assertThat(cursor).isNotNull();
             assertThat(cursor.isHidden()).isFalse();
             // x11vnc's arrow: some opaque pixels, some transparent, hotspot inside.

@@ -1,5 +1,6 @@
 package io.scanout.capture.x11;
 
+import io.scanout.core.input.InputSink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.jna.Library;
@@ -8,7 +9,6 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.scanout.capture.rfb.RfbInput;
 import io.scanout.capture.rfb.RfbSettings;
 import io.scanout.capture.rfb.RfbSource;
 import io.scanout.core.FrameEvent;
@@ -77,11 +77,11 @@ class X11vncInputTest {
                     new StreamMeters(new SimpleMeterRegistry(), "input"));
             Disposable capture = source.frames().subscribe(FrameEvent::release);
             try {
-                RfbInput input = source.input();
+                InputSink input = source.input();
                 await(() -> input.pointer(123, 45, 0), "the source never connected");
                 await(() -> pointer(x)[0] == 123 && pointer(x)[1] == 45, () -> "pointer at " + pointer(x)[0] + ","
                         + pointer(x)[1] + ", not 123,45");
-                assertThat(input.pointer(200, 100, RfbInput.BUTTON_LEFT)).isTrue();
+                assertThat(input.pointer(200, 100, InputSink.BUTTON_LEFT)).isTrue();
                 // Button1Mask is 1 << 8 in the X pointer's state.
                 await(() -> pointer(x)[0] == 200 && (pointer(x)[2] & 0x100) != 0, "button 1 is not down at 200,100");
                 assertThat(input.pointer(200, 100, 0)).isTrue();

@@ -1,9 +1,10 @@
-package io.scanout.capture.rfb;
+package io.scanout.core.input;
 
 /**
- * The pointer's new shape, from the server's Cursor pseudo-encoding (RFC 6143 §7.8.1), for a viewer
- * to draw over the frames at its own pointer position (asked for with {@code cursor=1}; the server
- * then leaves the pointer out of the frames).
+ * The pointer's shape, for a viewer to draw over the frames at its own pointer position: what a
+ * source that sends the cursor apart from the picture reports (a VNC server's Cursor pseudo-encoding,
+ * RFC 6143 §7.8.1, asked for with {@code cursor=1}; the server then leaves the pointer out of the
+ * frames).
  *
  * <p>Immutable by contract: {@link #argb()} is the source's array, shared by every subscriber, and
  * must not be modified. A {@code 0x0} cursor means the pointer is hidden.
@@ -15,8 +16,8 @@ package io.scanout.capture.rfb;
  * @param argb     {@code width × height} pixels, row by row, {@code 0xAARRGGBB}; alpha is 0 or 255,
  *                 from the server's bitmask
  */
-public record CursorUpdate(int hotspotX, int hotspotY, int width, int height, int[] argb) {
-    public CursorUpdate {
+public record CursorImage(int hotspotX, int hotspotY, int width, int height, int[] argb) {
+    public CursorImage {
         if (width < 0 || height < 0 || argb == null || argb.length != width * height) {
             throw new IllegalArgumentException("a " + width + "x" + height + " cursor needs " + width * height
                     + " pixels, not " + (argb == null ? "none" : argb.length));
@@ -35,6 +36,6 @@ public record CursorUpdate(int hotspotX, int hotspotY, int width, int height, in
 
     @Override
     public String toString() {
-        return "CursorUpdate[" + width + "x" + height + " hotspot " + hotspotX + "," + hotspotY + "]";
+        return "CursorImage[" + width + "x" + height + " hotspot " + hotspotX + "," + hotspotY + "]";
     }
 }

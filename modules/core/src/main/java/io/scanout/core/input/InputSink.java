@@ -1,15 +1,16 @@
-package io.scanout.capture.rfb;
+package io.scanout.core.input;
 
 /**
- * Pointer and key events to send to the VNC server (RFC 6143 §7.5.4, §7.5.5), so a viewer can
- * control the machine. Obtained from {@link RfbSource#input()}.
+ * Pointer and key events for a source that takes input (a VNC server, RFC 6143 §7.5.4, §7.5.5), so
+ * a viewer can control the machine. The meaning is RFB's: framebuffer pixel coordinates, a button
+ * mask, X11 keysyms — what browsers and VNC clients both map to without loss.
  *
  * <p>Thread-safe and non-blocking: events are queued (a small bounded queue per connection) and
  * written by the connection's input thread, so a Netty event loop may call these. An event is
  * dropped — the method returns false — when no connection is open or the queue is full (the
  * server has stopped reading).
  */
-public interface RfbInput {
+public interface InputSink {
     int BUTTON_LEFT = 1;
     int BUTTON_MIDDLE = 1 << 1;
     int BUTTON_RIGHT = 1 << 2;
