@@ -1,13 +1,11 @@
 package io.scanout.capture.drm.internal;
 
-import io.scanout.capture.vfio.internal.HeaderProbe;
-import io.scanout.capture.vfio.internal.KernelStruct;
+import io.scanout.capture.vfio.internal.StructMirror;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,20 +18,17 @@ class DrmAbiTest {
     @TempDir
     Path dir;
 
-    private record Mirror(String struct, KernelStruct java, List<String> fields) {
-    }
-
-    private static List<Mirror> mirrors() {
+    private static List<StructMirror> mirrors() {
         return List.of(
-                new Mirror("drm_mode_fb_cmd2", new DrmModeFbCmd2(),
-                        List.of("fb_id", "width", "height", "pixel_format", "flags", "handles", "pitches", "offsets",
-                                "modifier")),
-                new Mirror("drm_prime_handle", new DrmPrimeHandle(), List.of("handle", "flags", "fd")),
-                new Mirror("drm_mode_get_plane_res", new DrmModeGetPlaneRes(), List.of("plane_id_ptr", "count_planes")),
-                new Mirror("drm_mode_get_plane", new DrmModeGetPlane(), List.of("plane_id", "crtc_id", "fb_id",
-                        "possible_crtcs", "gamma_size", "count_format_types", "format_type_ptr")),
-                new Mirror("drm_set_client_cap", new DrmSetClientCap(), List.of("capability", "value")),
-                new Mirror("drm_gem_close", new DrmGemClose(), List.of("handle", "pad")));
+                StructMirror.sameNames("drm_mode_fb_cmd2", new DrmModeFbCmd2(), "fb_id", "width", "height",
+                        "pixel_format", "flags", "handles", "pitches", "offsets", "modifier"),
+                StructMirror.sameNames("drm_prime_handle", new DrmPrimeHandle(), "handle", "flags", "fd"),
+                StructMirror.sameNames("drm_mode_get_plane_res", new DrmModeGetPlaneRes(), "plane_id_ptr",
+                        "count_planes"),
+                StructMirror.sameNames("drm_mode_get_plane", new DrmModeGetPlane(), "plane_id", "crtc_id", "fb_id",
+                        "possible_crtcs", "gamma_size", "count_format_types", "format_type_ptr"),
+                StructMirror.sameNames("drm_set_client_cap", new DrmSetClientCap(), "capability", "value"),
+                StructMirror.sameNames("drm_gem_close", new DrmGemClose(), "handle", "pad"));
     }
 
     private static Map<String, Long> constants() {
@@ -55,21 +50,6 @@ class DrmAbiTest {
     @Test
     void structsAndIoctlsMatchTheDrmHeaders() throws Exception {
         String base = Files.exists(Path.of("/usr/include/drm/drm_mode.h")) ? "drm" : "libdrm";
-        HeaderProbe probe = HeaderProbe.requiring("fcntl.h", base + "/drm.h", base + "/drm_mode.h");
-        for (Mirror m : mirrors()) {
-            probe.sizeOf(m.struct);
-            m.fields.forEach(f -> probe.offsetOf(m.struct, f));
-        }
-        constants().keySet().forEach(probe::value);
-        Map<String, Long> c = probe.run(dir);
-
-        SoftAssertions soft = new SoftAssertions();
-        for (Mirror m : mirrors()) {
-            soft.assertThat((long) m.java.size()).as("sizeof %s", m.struct).isEqualTo(c.get("sizeof " + m.struct));
-            m.fields.forEach(f -> soft.assertThat((long) m.java.offsetOf(f)).as("offsetof %s.%s", m.struct, f)
-                    .isEqualTo(c.get("offsetof " + m.struct + "." + f)));
-        }
-        constants().forEach((name, java) -> soft.assertThat(java).as(name).isEqualTo(c.get(name)));
-        soft.assertAll();
+        StructMirror.assertMatch(dir, List.of("fcntl.h", base + "/drm.h", base + "/drm_mode.h"), mirrors(), constants());
     }
 }
