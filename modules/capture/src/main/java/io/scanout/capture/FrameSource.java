@@ -1,6 +1,9 @@
 package io.scanout.capture;
 
 import io.scanout.core.FrameEvent;
+import io.scanout.core.input.CursorImage;
+import io.scanout.core.input.InputSink;
+import java.util.Optional;
 import reactor.core.publisher.Flux;
 
 /**
@@ -24,4 +27,24 @@ public interface FrameSource {
      * logged and shown.
      */
     String uri();
+
+    /**
+     * Where pointer and key events for this display go, for a source that takes input (a VNC
+     * server); empty (the default) for one that does not. The sink is the source's for its whole
+     * life: events are dropped while no subscription has the display open.
+     */
+    default Optional<InputSink> input() {
+        return Optional.empty();
+    }
+
+    /**
+     * The pointer's shape, for a source that sends it apart from the frames (a VNC server asked
+     * for it); empty (the default) for sources that draw the pointer into the frames or have
+     * none. Hot: a new subscriber gets the current shape first.
+     *
+     * <p>Named apart from a source's own richer cursor API (VFIO's cursor plane, with position).
+     */
+    default Flux<CursorImage> cursorImages() {
+        return Flux.empty();
+    }
 }

@@ -10,14 +10,25 @@ final class Encodings {
     static final int COPY_RECT = 1;
     static final int RRE = 2;
     static final int HEXTILE = 5;
+    static final int TIGHT = 7;
     static final int ZRLE = 16;
     static final int DESKTOP_SIZE = -223;
     static final int LAST_RECT = -224;
     static final int CURSOR = -239;
     static final int EXTENDED_DESKTOP_SIZE = -308;
+    /**
+     * Tight's JPEG quality level 0 (-32) .. 9 (-23). Asking for one is what lets a Tight server send
+     * JPEG at all: without it, libvncserver, QEMU and TigerVNC send Tight losslessly.
+     */
+    static final int JPEG_QUALITY_0 = -32;
+    static final int MAX_JPEG_QUALITY = 9;
 
-    /** What {@code encodings=} may name, in the default order of preference. */
-    static final List<String> NAMES = List.of("copyrect", "zrle", "hextile", "rre", "raw");
+    /**
+     * What {@code encodings=} may name, in the default order of preference. Tight after ZRLE: both
+     * are lossless as asked for here, and ZRLE's decoder has served longest; Tight serves servers
+     * without ZRLE, and comes first when JPEG is asked for ({@link RfbSettings}).
+     */
+    static final List<String> NAMES = List.of("copyrect", "zrle", "tight", "hextile", "rre", "raw");
 
     private Encodings() {
     }
@@ -42,6 +53,7 @@ final class Encodings {
             case "rre": return RRE;
             case "hextile": return HEXTILE;
             case "zrle": return ZRLE;
+            case "tight": return TIGHT;
             default:
                 throw new IllegalArgumentException("unknown encoding '" + name + "' (known: "
                         + String.join(", ", NAMES) + ")");
@@ -56,13 +68,17 @@ final class Encodings {
             case RRE: return "RRE";
             case HEXTILE: return "Hextile";
             case 6: return "Zlib";
-            case 7: return "Tight";
+            case TIGHT: return "Tight";
             case ZRLE: return "ZRLE";
             case DESKTOP_SIZE: return "DesktopSize";
             case LAST_RECT: return "LastRect";
             case CURSOR: return "Cursor";
             case EXTENDED_DESKTOP_SIZE: return "ExtendedDesktopSize";
-            default: return "encoding " + encoding;
+            default:
+                if (encoding >= JPEG_QUALITY_0 && encoding <= JPEG_QUALITY_0 + MAX_JPEG_QUALITY) {
+                    return "JPEG quality " + (encoding - JPEG_QUALITY_0);
+                }
+                return "encoding " + encoding;
         }
     }
 }

@@ -76,6 +76,8 @@ final class RfbConnection implements AutoCloseable, UpdateDecoder.Target {
             if (settings.cursor()) {
                 encodings.add(Encodings.CURSOR);
             }
+            // Without a quality level a Tight server never sends JPEG: lossless unless asked.
+            settings.jpegQuality().ifPresent(q -> encodings.add(Encodings.JPEG_QUALITY_0 + q));
             out.writeByte(2);
             out.writeByte(0);
             out.writeShort(encodings.size());

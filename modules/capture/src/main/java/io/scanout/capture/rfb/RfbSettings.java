@@ -5,11 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
  * What a VNC source connects to and how:
- * {@code vnc://HOST[:PORT][?password=…&shared=1&fps=N&cursor=0&encodings=zrle,raw&format=bgrx&timeout=S]}.
+ * {@code vnc://HOST[:PORT][?password=…&shared=1&fps=N&cursor=0&encodings=zrle,raw&format=bgrx&timeout=S&jpeg=Q]}.
  *
  * <ul>
  *   <li>{@code password} — for VNC Authentication; without it only security type None is offered.</li>
@@ -17,10 +18,14 @@ import java.util.Set;
  *       the server to disconnect them.</li>
  *   <li>{@code fps} — most updates asked for per second, {@value #MIN_FPS}..{@value #MAX_FPS}, default 60.</li>
  *   <li>{@code cursor} — {@code 1} asks the server for the pointer's shape as its own event
- *       ({@link RfbSource#cursor()}) and leaves it out of the frames; {@code 0} (default) lets the
+ *       ({@link RfbSource#cursorImages()}) and leaves it out of the frames; {@code 0} (default) lets the
  *       server draw it into the frames, which is what a viewer that does not draw cursors needs.</li>
  *   <li>{@code encodings} — the encodings asked for, in order of preference (default
- *       {@code copyrect,zrle,hextile,rre,raw}).</li>
+ *       {@code copyrect,zrle,tight,hextile,rre,raw}; with {@code jpeg},
+ *       {@code copyrect,tight,zrle,hextile,rre,raw}).</li>
+ *   <li>{@code jpeg} — a Tight JPEG quality level, 0..{@value Encodings#MAX_JPEG_QUALITY}, which lets a Tight
+ *       server send lossy JPEG where it pays; without it (default) Tight is lossless. Needs {@code tight}
+ *       in {@code encodings}.</li>
  *   <li>{@code format} — {@code bgrx} (default) asks the server for 32-bit little-endian BGRX
  *       ({@code XR24}); {@code server} keeps the server's own format when it has a DRM fourcc.</li>
  *   <li>{@code timeout} — seconds to connect and to wait for the rest of a message once it began,
@@ -38,9 +43,10 @@ import java.util.Set;
  * @param encodings     RFB encoding numbers in order of preference
  * @param serverFormat  whether to keep the server's pixel format instead of asking for BGRX
  * @param timeoutMillis connect and read timeout
+ * @param jpegQuality   the Tight JPEG quality level asked for, if any
  */
 public record RfbSettings(String host, int port, Optional<String> password, boolean shared, int fps, boolean cursor,
-                          List<Integer> encodings, boolean serverFormat, int timeoutMillis) {
+                          List<Integer> encodings, boolean serverFormat, int timeoutMillis, OptionalInt jpegQuality) {
     public static final int DEFAULT_PORT = 5900;
     public static final int MIN_FPS = 1;
     public static final int MAX_FPS = 240;
@@ -48,7 +54,7 @@ public record RfbSettings(String host, int port, Optional<String> password, bool
     public static final int MAX_TIMEOUT = 600;
     /** The parameters a vnc URI takes. */
     public static final Set<String> PARAMETERS = Set.of("password", "shared", "fps", "cursor", "encodings",
-            "format", "timeout");
+            "format", "timeout", "jpeg");
 
     /** @throws IllegalArgumentException naming the value and what it may be */
     public RfbSettings {
@@ -71,6 +77,23 @@ public record RfbSettings(String host, int port, Optional<String> password, bool
         }
         password = password == null ? Optional.empty() : password;
         encodings = List.copyOf(encodings);
+        jpegQuality = jpegQuality == null ? OptionalInt.empty() : jpegQuality;
+        if (jpegQuality.isPresent()) {
+            int q = jpegQuality.getAsInt();
+            if (q < 0 || q > Encodings.MAX_JPEG_QUALITY) {
+                throw new IllegalArgumentException("JPEG quality " + q + " is outside 0.." + Encodings.MAX_JPEG_QUALITY);
+            }
+            if (!encodings.contains(Encodings.TIGHT)) {
+                throw new IllegalArgumentException("JPEG quality " + q + " needs the tight encoding, which is not in "
+                        + names(encodings));
+            }
+        }
+    }
+
+    /** Settings without a JPEG quality: lossless Tight. */
+    public RfbSettings(String host, int port, Optional<String> password, boolean shared, int fps, boolean cursor,
+                       List<Integer> encodings, boolean serverFormat, int timeoutMillis) {
+        this(host, port, password, shared, fps, cursor, encodings, serverFormat, timeoutMillis, OptionalInt.empty());
     }
 
     /** Port 5900, no password, shared, 60 fps, no cursor encoding, the default encodings, BGRX, 10 s timeout. */
@@ -81,29 +104,39 @@ public record RfbSettings(String host, int port, Optional<String> password, bool
 
     public RfbSettings withPassword(String newPassword) {
         return new RfbSettings(host, port, Optional.ofNullable(newPassword), shared, fps, cursor, encodings,
-                serverFormat, timeoutMillis);
+                serverFormat, timeoutMillis, jpegQuality);
     }
 
     public RfbSettings withFps(int newFps) {
-        return new RfbSettings(host, port, password, shared, newFps, cursor, encodings, serverFormat, timeoutMillis);
+        return new RfbSettings(host, port, password, shared, newFps, cursor, encodings, serverFormat, timeoutMillis,
+                jpegQuality);
     }
 
     public RfbSettings withCursor(boolean newCursor) {
-        return new RfbSettings(host, port, password, shared, fps, newCursor, encodings, serverFormat, timeoutMillis);
+        return new RfbSettings(host, port, password, shared, fps, newCursor, encodings, serverFormat, timeoutMillis,
+                jpegQuality);
     }
 
     /** With these encodings, by name ({@code "zrle,raw"}). */
     public RfbSettings withEncodings(String names) {
         return new RfbSettings(host, port, password, shared, fps, cursor, Encodings.parse(names), serverFormat,
-                timeoutMillis);
+                timeoutMillis, jpegQuality);
     }
 
     public RfbSettings withServerFormat(boolean newServerFormat) {
-        return new RfbSettings(host, port, password, shared, fps, cursor, encodings, newServerFormat, timeoutMillis);
+        return new RfbSettings(host, port, password, shared, fps, cursor, encodings, newServerFormat, timeoutMillis,
+                jpegQuality);
     }
 
     public RfbSettings withTimeoutMillis(int newTimeoutMillis) {
-        return new RfbSettings(host, port, password, shared, fps, cursor, encodings, serverFormat, newTimeoutMillis);
+        return new RfbSettings(host, port, password, shared, fps, cursor, encodings, serverFormat, newTimeoutMillis,
+                jpegQuality);
+    }
+
+    /** With a Tight JPEG quality level (0..9), or none: lossless. */
+    public RfbSettings withJpegQuality(OptionalInt newJpegQuality) {
+        return new RfbSettings(host, port, password, shared, fps, cursor, encodings, serverFormat, timeoutMillis,
+                newJpegQuality);
     }
 
     /**
@@ -129,10 +162,17 @@ public record RfbSettings(String host, int port, Optional<String> password, bool
             } else if (!format.equals("bgrx")) {
                 throw new IllegalArgumentException("parameter 'format' must be bgrx or server, not '" + format + "'");
             }
+            OptionalInt jpeg = uri.param("jpeg").isPresent()
+                    ? OptionalInt.of(uri.intParam("jpeg", 0, 0, Encodings.MAX_JPEG_QUALITY)) : OptionalInt.empty();
+            // Asking for JPEG means wanting it used: Tight goes before the lossless ZRLE a server would pick first.
+            String defaultEncodings = String.join(",", Encodings.NAMES);
+            if (jpeg.isPresent()) {
+                defaultEncodings = "copyrect,tight," + defaultEncodings.replace("copyrect,", "").replace("tight,", "");
+            }
             return new RfbSettings(hostPort[0], port, uri.param("password"),
                     flag(uri, "shared", true), uri.intParam("fps", 60, MIN_FPS, MAX_FPS), flag(uri, "cursor", false),
-                    Encodings.parse(uri.param("encodings").orElse(String.join(",", Encodings.NAMES))),
-                    serverFormat, uri.intParam("timeout", 10, MIN_TIMEOUT, MAX_TIMEOUT) * 1000);
+                    Encodings.parse(uri.param("encodings").orElse(defaultEncodings)),
+                    serverFormat, uri.intParam("timeout", 10, MIN_TIMEOUT, MAX_TIMEOUT) * 1000, jpeg);
         } catch (IllegalArgumentException e) {
             String message = e.getMessage();
             throw new IllegalArgumentException(message.startsWith("source URI")
@@ -202,16 +242,21 @@ public record RfbSettings(String host, int port, Optional<String> password, bool
         if (cursor) {
             params.add("cursor=1");
         }
+        params.add("encodings=" + names(encodings));
+        if (serverFormat) {
+            params.add("format=server");
+        }
+        jpegQuality.ifPresent(q -> params.add("jpeg=" + q));
+        String shownHost = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return "vnc://" + shownHost + ":" + port + "?" + String.join("&", params);
+    }
+
+    private static String names(List<Integer> encodings) {
         List<String> names = new ArrayList<>();
         for (int e : encodings) {
             names.add(Encodings.name(e).toLowerCase(Locale.ROOT));
         }
-        params.add("encodings=" + String.join(",", names));
-        if (serverFormat) {
-            params.add("format=server");
-        }
-        String shownHost = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        return "vnc://" + shownHost + ":" + port + "?" + String.join("&", params);
+        return String.join(",", names);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.scanout.core.FrameEvent;
 import io.scanout.core.FramePool;
 import io.scanout.core.metrics.StreamMeters;
 import java.time.Duration;
+import java.util.Optional;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Sinks;
@@ -28,7 +29,7 @@ import reactor.core.publisher.Sinks;
  * a refused password ends it with an {@link RfbAuthenticationException}.
  *
  * <p>{@link #input()} sends pointer and key events to the server the source is connected to;
- * {@link #cursor()} carries the pointer's shape when {@code cursor=1}.
+ * {@link #cursorImages()} carries the pointer's shape when {@code cursor=1}.
  */
 public final class RfbSource implements FrameSource {
     private final RfbSettings settings;
@@ -79,17 +80,20 @@ public final class RfbSource implements FrameSource {
 
     /**
      * Pointer and key events for the server this source is connected to; they are dropped while
-     * it is not. Non-blocking; any thread.
+     * it is not. Non-blocking; any thread. Always present: every VNC server takes input (a
+     * view-only one ignores it).
      */
-    public InputSink input() {
-        return input;
+    @Override
+    public Optional<InputSink> input() {
+        return Optional.of(input);
     }
 
     /**
      * The pointer's shape whenever the server changes it (only with {@code cursor=1}). Hot: a new
      * subscriber gets the current shape first. Never completes.
      */
-    public Flux<CursorImage> cursor() {
+    @Override
+    public Flux<CursorImage> cursorImages() {
         return cursors.asFlux();
     }
 

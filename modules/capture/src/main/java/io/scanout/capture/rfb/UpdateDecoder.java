@@ -12,7 +12,7 @@ import java.util.List;
  * Reads one FramebufferUpdate (RFC 6143 §7.6.1) into the framebuffer: each rectangle checked
  * against the framebuffer's size, then handed to its encoding's decoder; pseudo-encodings resize
  * the framebuffer or report the cursor. The damage is exactly the rectangles the server sent.
- * One per connection (ZRLE's zlib stream lives here); confined to the connection's thread.
+ * One per connection (ZRLE's zlib stream and Tight's four live here); confined to the connection's thread.
  */
 final class UpdateDecoder implements AutoCloseable {
     /** With LastRect a server need not say how many rectangles follow; past this many it is not drawing. */
@@ -43,11 +43,13 @@ final class UpdateDecoder implements AutoCloseable {
     private final RawDecoder raw = new RawDecoder();
     private final HextileDecoder hextile = new HextileDecoder();
     private final ZrleDecoder zrle;
+    private final TightDecoder tight;
     private String where = "its header";
 
     UpdateDecoder(PixelFormat format) {
         this.format = format;
         this.zrle = new ZrleDecoder(format);
+        this.tight = new TightDecoder(format);
     }
 
     /** Which part of the update was being read, for the message of an error that interrupts it. */
@@ -127,6 +129,9 @@ final class UpdateDecoder implements AutoCloseable {
             case Encodings.ZRLE:
                 zrle.decode(in, fb, x, y, w, h);
                 break;
+            case Encodings.TIGHT:
+                tight.decode(in, fb, x, y, w, h);
+                break;
             default:
                 throw new RfbProtocolException(where + " uses encoding " + encoding
                         + ", which this client did not ask for and cannot decode");
@@ -164,5 +169,6 @@ final class UpdateDecoder implements AutoCloseable {
     @Override
     public void close() {
         zrle.close();
+        tight.close();
     }
 }

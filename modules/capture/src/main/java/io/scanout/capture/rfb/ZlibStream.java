@@ -5,8 +5,9 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * The connection's one zlib stream for ZRLE (RFC 6143 §7.7.6): every ZRLE rectangle's data
- * continues the same stream, so one {@link Inflater} lives as long as the connection.
+ * One of a connection's zlib streams: ZRLE's one (RFC 6143 §7.7.6) or one of Tight's four. Every
+ * rectangle's data continues the same stream, so one {@link Inflater} lives as long as the
+ * connection (Tight may {@link #reset()} it).
  *
  * <p>A rectangle's compressed bytes are read from the socket in chunks as its tiles need them,
  * never all at once: a rectangle of any claimed length costs two fixed buffers. Confined to the
@@ -14,6 +15,8 @@ import java.util.zip.Inflater;
  */
 final class ZlibStream implements AutoCloseable {
     private final Inflater inflater = new Inflater();
+    private final String name;
+    private final String contents;
     private final byte[] input = new byte[16 * 1024];
     private final byte[] output = new byte[64 * 1024];
     private int outputPosition;
@@ -21,6 +24,20 @@ final class ZlibStream implements AutoCloseable {
     private WireIn source;
     private long remaining;
     private long length;
+
+    /** ZRLE's stream. */
+    ZlibStream() {
+        this("ZRLE", "its tiles");
+    }
+
+    /**
+     * A stream whose errors name it and what a rectangle's data holds: {@code "ZRLE", "its tiles"}
+     * or {@code "Tight stream 2", "its pixels"}.
+     */
+    ZlibStream(String name, String contents) {
+        this.name = name;
+        this.contents = contents;
+    }
 
     /** Starts a rectangle whose compressed data is the next {@code compressedLength} bytes of {@code in}. */
     void begin(WireIn in, long compressedLength) {
@@ -38,6 +55,25 @@ final class ZlibStream implements AutoCloseable {
         return output[outputPosition++] & 0xff;
     }
 
+    /** Fills {@code into} with the next {@code count} decompressed bytes. */
+    void readFully(byte[] into, int offset, int count) throws IOException {
+        int done = 0;
+        while (done < count) {
+            if (outputPosition == outputLimit) {
+                refill();
+            }
+            int n = Math.min(count - done, outputLimit - outputPosition);
+            System.arraycopy(output, outputPosition, into, offset + done, n);
+            outputPosition += n;
+            done += n;
+        }
+    }
+
+    /** Starts the stream afresh, as Tight's compression-control byte asks before a rectangle. */
+    void reset() {
+        inflater.reset();
+    }
+
     /** Inflates more output; it is an error for the rectangle's bytes to run out first. */
     private void refill() throws IOException {
         outputPosition = 0;
@@ -49,18 +85,19 @@ final class ZlibStream implements AutoCloseable {
                 return;
             }
             if (inflater.finished()) {
-                throw new RfbProtocolException("the ZRLE zlib stream ended (Z_STREAM_END) inside a rectangle;"
+                throw new RfbProtocolException("the " + name + " zlib stream ended (Z_STREAM_END) inside a rectangle;"
                         + " it must run for the whole connection");
             }
             if (inflater.needsDictionary()) {
-                throw new RfbProtocolException("the ZRLE zlib stream asks for a preset dictionary, which RFB never uses");
+                throw new RfbProtocolException("the " + name
+                        + " zlib stream asks for a preset dictionary, which RFB never uses");
             }
             if (!inflater.needsInput()) {
-                throw new RfbProtocolException("the ZRLE zlib stream made no progress on its input");
+                throw new RfbProtocolException("the " + name + " zlib stream made no progress on its input");
             }
             if (remaining == 0) {
-                throw new RfbProtocolException("a ZRLE rectangle's " + length
-                        + " compressed bytes decompress to less data than its tiles need");
+                throw new RfbProtocolException("a " + name + " rectangle's " + length
+                        + " compressed bytes decompress to less data than " + contents + " need");
             }
             feed();
         }
@@ -70,7 +107,7 @@ final class ZlibStream implements AutoCloseable {
         try {
             return inflater.inflate(output);
         } catch (DataFormatException e) {
-            throw new RfbProtocolException("the ZRLE zlib stream is corrupt: " + e.getMessage(), e);
+            throw new RfbProtocolException("the " + name + " zlib stream is corrupt: " + e.getMessage(), e);
         }
     }
 
@@ -101,11 +138,11 @@ final class ZlibStream implements AutoCloseable {
         }
         source = null;
         if (unused > 0) {
-            throw new RfbProtocolException("a ZRLE rectangle's " + length
-                    + " compressed bytes hold more data than its tiles (" + unused + "+ bytes left over)");
+            throw new RfbProtocolException("a " + name + " rectangle's " + length
+                    + " compressed bytes hold more data than " + contents + " (" + unused + "+ bytes left over)");
         }
         if (remaining > 0) {
-            throw new RfbProtocolException("the ZRLE zlib stream ended with " + remaining + " of a rectangle's "
+            throw new RfbProtocolException("the " + name + " zlib stream ended with " + remaining + " of a rectangle's "
                     + length + " compressed bytes unread");
         }
     }

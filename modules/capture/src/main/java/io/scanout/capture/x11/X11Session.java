@@ -21,7 +21,9 @@ import reactor.core.publisher.FluxSink;
  * ticks at the frame rate and, when the subscriber has demand and something changed (or the
  * server has no DAMAGE), captures the screen into a pooled frame. Damage is what DAMAGE reported
  * since the last event emitted (whole without it); ticks without demand are counted as dropped.
- * The display is opened and closed on this thread; state is confined to it.
+ * The display is opened and closed on this thread; state is confined to it. When the screen's
+ * size changes (RandR), the shared-memory image and damage tracking are made again at the new
+ * size and the next frame carries the format change.
  */
 final class X11Session implements Runnable {
     /**
@@ -34,6 +36,8 @@ final class X11Session implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(X11Session.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
+    /** How often the screen's size is asked for: a resize shows within this, a tenth of a second. */
+    private static final long SIZE_CHECK_NANOS = 100_000_000L;
 
     private final X11Settings settings;
     private final FramePool pool;
@@ -42,6 +46,10 @@ final class X11Session implements Runnable {
     private final long periodNanos;
     private volatile boolean cancelled;
     private volatile Thread thread;
+    /** When capture began, and the last tick taken: ticks number the frames across screen size changes. */
+    private long start;
+    private long lastIndex = -1;
+    private long lastSizeCheck;
 
     X11Session(X11Settings settings, FramePool pool, StreamMeters meters, FluxSink<FrameEvent> sink) {
         this.settings = settings;
@@ -102,37 +110,43 @@ final class X11Session implements Runnable {
     private void capture(Pointer display) throws X11Exception {
         int screen = settings.screen();
         long root = Xlib.X11.LIB.XRootWindow(display, screen);
-        int width = Xlib.X11.LIB.XDisplayWidth(display, screen);
-        int height = Xlib.X11.LIB.XDisplayHeight(display, screen);
-        ScreenImage image;
-        DamageTracker damage;
-        synchronized (SETUP) {
-            image = ScreenImage.open(display, screen, root, width, height);
-            try {
-                damage = settings.damage() ? DamageTracker.open(display, root, width, height) : null;
-            } catch (X11Exception | RuntimeException e) {
-                image.close();
-                throw e;
-            }
-        }
-        try {
-            loop(image, damage, width, height);
-        } finally {
+        RootSize size = RootSize.of(display, root);
+        start = System.nanoTime();
+        while (size != null) {
+            ScreenImage image;
+            DamageTracker damage;
             synchronized (SETUP) {
-                if (damage != null) {
-                    damage.close();
+                image = ScreenImage.open(display, screen, root, size.width(), size.height());
+                try {
+                    damage = settings.damage() ? DamageTracker.open(display, root, size.width(), size.height()) : null;
+                } catch (X11Exception | RuntimeException e) {
+                    image.close();
+                    throw e;
                 }
-                image.close();
+            }
+            try {
+                size = loop(display, root, image, damage, size);
+            } finally {
+                synchronized (SETUP) {
+                    if (damage != null) {
+                        damage.close();
+                    }
+                    image.close();
+                }
             }
         }
     }
 
-    private void loop(ScreenImage image, DamageTracker damage, int width, int height) throws X11Exception {
-        VideoFormat format = new VideoFormat(image.format(), width, height);
+    /**
+     * Captures at one screen size until cancelled (null) or the screen's size changes (the new
+     * size): the caller then sets up capture again at that size, and the first frame after it
+     * carries the format change.
+     */
+    private RootSize loop(Pointer display, long root, ScreenImage image, DamageTracker damage, RootSize size)
+            throws X11Exception {
+        VideoFormat format = new VideoFormat(image.format(), size.width(), size.height());
         log.info("x11 {}: {} with {}, damage from {}", settings.display(), format,
                 image.isShared() ? "MIT-SHM" : "XGetImage", damage != null ? "DAMAGE" : "nothing (whole frames)");
-        long start = System.nanoTime();
-        long lastIndex = -1;
         Damage pending = Damage.whole();
         boolean first = true;
         while (!cancelled) {
@@ -143,6 +157,17 @@ final class X11Session implements Runnable {
                     meters.frameDropped(DropReason.BACKPRESSURE);
                 }
                 lastIndex = index;
+                // A RandR resize, which DAMAGE does not report reliably: asked for now and then, not each
+                // tick, as the round trip cost a loaded machine more than a grab's copy. A shrink between
+                // two checks fails the grab, which checks at once (below).
+                if (now - lastSizeCheck >= SIZE_CHECK_NANOS) {
+                    lastSizeCheck = now;
+                    RootSize current = RootSize.of(display, root);
+                    if (!current.equals(size)) {
+                        log.info("x11 {}: the screen changed from {} to {}", settings.display(), size, current);
+                        return current;
+                    }
+                }
                 // Damage first, image second: a change in between is in the image and reported again next time.
                 Damage changed = damage != null ? damage.fetch() : Damage.whole();
                 pending = first ? Damage.whole() : pending.union(changed);
@@ -152,7 +177,17 @@ final class X11Session implements Runnable {
                     Frame frame = pool.acquire(format);
                     try {
                         image.captureInto(frame);
-                    } catch (X11Exception | RuntimeException e) {
+                    } catch (X11Exception e) {
+                        frame.release();
+                        // The screen shrank between the size check and the grab (BadMatch): follow it.
+                        RootSize after = RootSize.of(display, root);
+                        if (!after.equals(size)) {
+                            log.info("x11 {}: the screen changed from {} to {} during a capture", settings.display(),
+                                    size, after);
+                            return after;
+                        }
+                        throw e;
+                    } catch (RuntimeException e) {
                         frame.release();
                         throw e;
                     }
@@ -169,5 +204,6 @@ final class X11Session implements Runnable {
             long next = start + (lastIndex + 1) * periodNanos;
             LockSupport.parkNanos(this, Math.max(0, next - System.nanoTime()));
         }
+        return null;
     }
 }

@@ -21,7 +21,9 @@ import reactor.core.publisher.FluxSink;
  * ends the flux with an {@link X11Exception}; Xlib's own handlers, which would exit the JVM, are
  * replaced.
  *
- * <p>Screen size changes (RandR) are not followed: the size is read when the display is opened.
+ * <p>Screen size changes (RandR, e.g. {@code xrandr --fb 1280x720}) are followed: the root
+ * window's size is asked for ten times a second, and after a change the next frame has the new size and
+ * carries it as a format change.
  */
 public final class X11Source implements FrameSource {
     private final X11Settings settings;

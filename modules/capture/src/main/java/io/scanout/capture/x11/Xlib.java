@@ -5,6 +5,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
 
 /**
  * The few Xlib, MIT-SHM, DAMAGE, XFixes and System V shared-memory calls the X11 source makes,
@@ -90,6 +91,10 @@ final class Xlib {
         void XSetIOErrorExitHandler(Pointer display, IoErrorExitHandler handler, Pointer data);
 
         int XGetErrorText(Pointer display, int code, byte[] buffer, int length);
+
+        /** One round trip: a drawable's root, position, size, border width and depth. */
+        int XGetGeometry(Pointer display, long drawable, LongByReference root, IntByReference x, IntByReference y,
+                         IntByReference width, IntByReference height, IntByReference border, IntByReference depth);
     }
 
     interface Xext extends Library {

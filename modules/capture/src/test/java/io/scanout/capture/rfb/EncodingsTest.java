@@ -361,9 +361,9 @@ class EncodingsTest {
                     .isInstanceOf(RfbProtocolException.class)
                     .hasMessage("rectangle 1 of 1 (Raw 6,0 3x1) at 6,0 3x1 lies outside the 8x8 framebuffer");
             assertThatThrownBy(() -> f.decode(new Wire().update(2).rect(0, 0, 1, 1, Encodings.RAW).pixel(0)
-                    .rect(0, 0, 4, 4, 7)))
+                    .rect(0, 0, 4, 4, 6)))
                     .isInstanceOf(RfbProtocolException.class)
-                    .hasMessage("rectangle 2 of 2 (Tight 0,0 4x4) uses encoding 7, which this client did not ask"
+                    .hasMessage("rectangle 2 of 2 (Zlib 0,0 4x4) uses encoding 6, which this client did not ask"
                             + " for and cannot decode");
             assertThatThrownBy(() -> f.decode(new Wire().update(1).rect(65535, 65535, 65535, 65535, Encodings.RRE)))
                     .isInstanceOf(RfbProtocolException.class)

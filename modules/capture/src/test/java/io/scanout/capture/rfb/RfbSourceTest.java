@@ -188,7 +188,7 @@ class RfbSourceTest {
         })) {
             RfbSource source = RfbSource.open(server.settings().withCursor(true), pool, meters);
             List<CursorImage> cursors = new CopyOnWriteArrayList<>();
-            Disposable watching = source.cursor().subscribe(cursors::add);
+            Disposable watching = source.cursorImages().subscribe(cursors::add);
             StepVerifier.create(source.frames().take(1))
                     .assertNext(e -> {
                         assertThat(e.damage().isWhole()).isTrue();
@@ -201,7 +201,7 @@ class RfbSourceTest {
             assertThat(cursors.get(0).argb()).containsExactly(0xffffffff, 0x00000000, 0xff000000, 0xffffffff);
             assertThat(cursors.get(0).hotspotX()).isEqualTo(1);
             // A late subscriber gets the current shape.
-            assertThat(source.cursor().blockFirst(Duration.ofSeconds(1))).isSameAs(cursors.get(0));
+            assertThat(source.cursorImages().blockFirst(Duration.ofSeconds(1))).isSameAs(cursors.get(0));
         }
     }
 
@@ -221,14 +221,14 @@ class RfbSourceTest {
             }
         })) {
             RfbSource source = RfbSource.open(server.settings(), pool, meters);
-            assertThat(source.input().pointer(1, 2, InputSink.BUTTON_LEFT)).as("no connection yet").isFalse();
+            assertThat(source.input().orElseThrow().pointer(1, 2, InputSink.BUTTON_LEFT)).as("no connection yet").isFalse();
             StepVerifier.create(source.frames(), 1)
                     .consumeNextWith(FrameEvent::release)
                     .then(() -> {
-                        assertThat(source.input().pointer(300, 7, InputSink.BUTTON_LEFT | InputSink.BUTTON_RIGHT))
+                        assertThat(source.input().orElseThrow().pointer(300, 7, InputSink.BUTTON_LEFT | InputSink.BUTTON_RIGHT))
                                 .isTrue();
-                        assertThat(source.input().key(0xff0d, true)).isTrue();
-                        assertThat(source.input().key(0xff0d, false)).isTrue();
+                        assertThat(source.input().orElseThrow().key(0xff0d, true)).isTrue();
+                        assertThat(source.input().orElseThrow().key(0xff0d, false)).isTrue();
                     })
                     .then(() -> {
                         FakeRfbServer.Message pointer = poll(input);
@@ -239,7 +239,7 @@ class RfbSourceTest {
                     })
                     .thenCancel()
                     .verify(Duration.ofSeconds(20));
-            Await.until(() -> !source.input().pointer(0, 0, 0), () -> "input still accepted after cancel");
+            Await.until(() -> !source.input().orElseThrow().pointer(0, 0, 0), () -> "input still accepted after cancel");
         }
     }
 

@@ -205,7 +205,7 @@ class X11vncTest {
         RfbSource source = RfbSource.open(settings, pool, meters);
         try (Events events = new Events(source.frames())) {
             events.next(LIMIT).release();
-            CursorImage cursor = source.cursor().blockFirst(LIMIT);
+            CursorImage cursor = source.cursorImages().blockFirst(LIMIT);
             assertThat(cursor).isNotNull();
             assertThat(cursor.isHidden()).isFalse();
             // x11vnc's arrow: some opaque pixels, some transparent, hotspot inside.

@@ -77,7 +77,7 @@ class X11vncInputTest {
                     new StreamMeters(new SimpleMeterRegistry(), "input"));
             Disposable capture = source.frames().subscribe(FrameEvent::release);
             try {
-                InputSink input = source.input();
+                InputSink input = source.input().orElseThrow();
                 await(() -> input.pointer(123, 45, 0), "the source never connected");
                 await(() -> pointer(x)[0] == 123 && pointer(x)[1] == 45, () -> "pointer at " + pointer(x)[0] + ","
                         + pointer(x)[1] + ", not 123,45");
