@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * What the convert stage makes: the output format, its colorimetry, how YUV inputs are to be
- * read, an optional crop of the input, scaling, and how many threads libswscale may use.
+ * read, an optional crop of the input, scaling, and how many threads a conversion may use.
  * Immutable; start from {@link #to(DrmFormat)} and change what differs with the {@code with…}
  * methods.
  *
@@ -17,7 +17,8 @@ import java.util.Set;
  *                    by default); RGB inputs are always full range
  * @param scaling     resizing after the crop ({@link Scaling#none()} by default)
  * @param crop        the part of the input to keep, in input pixels, applied before scaling; empty for all of it
- * @param threads     libswscale slice threads per conversion, 1..{@value #MAX_THREADS}, or 0 for
+ * @param threads     threads per conversion (libswscale's slices, or the direct path's bands of rows,
+ *                    the calling thread included), 1..{@value #MAX_THREADS}, or 0 for
  *                    {@link #AUTO_THREADS}: one thread for pictures under 1920×1080 (input or output),
  *                    else up to {@value #AUTO_THREADS_MAX}, never more than the machine's processors
  */

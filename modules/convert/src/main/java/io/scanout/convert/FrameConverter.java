@@ -8,23 +8,25 @@ import io.scanout.core.VideoFormat;
 import java.util.Set;
 
 /**
- * Converts one frame at a time to an encoder's input format with libswscale, as
- * {@link ConvertSettings} say: NV12, YU12 (I420) or P010; BT.709 limited range unless another
- * {@link Colorimetry} is chosen; an optional crop; scaling to fit inside a box or to an exact
- * size; an odd size kept as it is gains one column or row repeating the edge. What
- * {@link NormalizeFormat} runs, usable on its own (a benchmark, a tool).
+ * Converts one frame at a time to an encoder's input format, as {@link ConvertSettings} say:
+ * NV12, YU12 (I420) or P010; BT.709 limited range unless another {@link Colorimetry} is chosen;
+ * an optional crop; scaling to fit inside a box or to an exact size; an odd size kept as it is
+ * gains one column or row repeating the edge. 32-bit RGB (XR24, AR24, XB24, AB24) to NV12 or YU12
+ * without scaling takes a direct path of Scanout's own; everything else goes through libswscale.
+ * What {@link NormalizeFormat} runs, usable on its own (a benchmark, a tool).
  *
  * <p>Takes every {@link DrmFormat}: the RGB ones (read as full range; alpha ignored) and NV12,
  * YU12, YUYV and P010 (read as {@link ConvertSettings#yuvInput()}), at any stride and plane
  * offsets the frame's layout gives.
  *
- * <p>Threads: used by one thread at a time; it blocks that thread for the conversion (a few
- * milliseconds for 1080p), during which libswscale may run slices on threads of its own
- * ({@link ConvertSettings#threads()}). {@link #close()} may come from any thread: a conversion in
- * progress finishes first, then the native state is freed.
+ * <p>Threads: used by one thread at a time; it blocks that thread for the conversion (about a
+ * millisecond for 1080p on the direct path, a few through libswscale), during which bands of rows
+ * may run on threads of its own ({@link ConvertSettings#threads()}). {@link #close()} may come
+ * from any thread: a conversion in progress finishes first, then the native state is freed.
  *
- * <p>Native state: libswscale contexts for the current input format and size, made on the first
- * frame and re-made when the format or size changes; freed by {@link #close()}. A conversion at a
+ * <p>Native state: libswscale contexts or the direct path's helper threads for the current input
+ * format and size, made on the first frame and re-made when the format or size changes; freed by
+ * {@link #close()}. A conversion at a
  * steady format allocates nothing but the output {@link Frame} reference the pool hands out.
  */
 public interface FrameConverter extends AutoCloseable {
@@ -47,7 +49,7 @@ public interface FrameConverter extends AutoCloseable {
      * Allocates nothing native until the first frame.
      */
     static FrameConverter create(ConvertSettings settings, FramePool pool) {
-        return new SwsFrameConverter(settings, pool);
+        return new PlannedFrameConverter(settings, pool);
     }
 
     ConvertSettings settings();

@@ -34,11 +34,12 @@ import reactor.core.publisher.Flux;
  * closed) is an error signal.
  *
  * <p>Threads: converts on the thread that delivers each frame, blocking it for the conversion (a
- * few milliseconds for 1080p; libswscale may spread a large frame over threads of its own). Each
- * subscription has its own libswscale contexts, used by that one delivering thread at a time as
- * Reactor's serial {@code onNext} guarantees; they are made on the first frame, re-made on a format
- * change, and freed on complete, error or cancel — after a conversion in progress, when a cancel
- * comes from another thread.
+ * few milliseconds for 1080p; a large frame may be spread over helper threads, the converter's own
+ * for 32-bit RGB to NV12/YU12, libswscale's for the rest — {@link FrameConverter}). Each
+ * subscription has its own converter state (libswscale contexts or helper threads), used by that
+ * one delivering thread at a time as Reactor's serial {@code onNext} guarantees; it is made on the
+ * first frame, re-made on a format change, and freed on complete, error or cancel — after a
+ * conversion in progress, when a cancel comes from another thread.
  */
 public final class NormalizeFormat implements Function<Flux<FrameEvent>, Flux<FrameEvent>> {
     private final ConvertSettings settings;

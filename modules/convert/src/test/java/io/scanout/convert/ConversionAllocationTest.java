@@ -36,6 +36,8 @@ class ConversionAllocationTest {
     static Stream<Arguments> conversions() {
         return Stream.of(
                 Arguments.of(DrmFormat.XR24, ConvertSettings.to(DrmFormat.NV12)),
+                // The direct path with helper threads: the bands they run allocate nothing either.
+                Arguments.of(DrmFormat.AB24, ConvertSettings.to(DrmFormat.YU12).withThreads(2)),
                 Arguments.of(DrmFormat.RG16, ConvertSettings.to(DrmFormat.NV12)),
                 Arguments.of(DrmFormat.XR30, ConvertSettings.to(DrmFormat.P010)),
                 Arguments.of(DrmFormat.NV12, ConvertSettings.to(DrmFormat.YU12)

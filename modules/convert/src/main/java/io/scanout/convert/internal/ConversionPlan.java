@@ -28,7 +28,7 @@ import java.util.Optional;
  * image is the plan's own. Owns its libswscale steps and that image; {@link #close()} frees them.
  * One thread at a time.
  */
-public final class ConversionPlan implements AutoCloseable {
+public final class ConversionPlan implements Conversion {
     private final VideoFormat input;
     private final Rect region;
     private final boolean pad;
@@ -145,10 +145,12 @@ public final class ConversionPlan implements AutoCloseable {
                 && settings.scaling().outputHeight(input.width(), input.height()) == input.height();
     }
 
+    @Override
     public VideoFormat input() {
         return input;
     }
 
+    @Override
     public VideoFormat output() {
         return output;
     }
@@ -157,6 +159,7 @@ public final class ConversionPlan implements AutoCloseable {
      * Converts a frame of {@link #input()} into a new frame from the pool. {@code in} stays the
      * caller's; the result is the caller's to release.
      */
+    @Override
     public Frame run(Frame in, FramePool pool) {
         Frame current = in;
         int x = region.x();
@@ -206,6 +209,7 @@ public final class ConversionPlan implements AutoCloseable {
     }
 
     /** For the log: what happens to each frame. */
+    @Override
     public String describe() {
         VideoFormat out = output;
         boolean cropped = region.width() != input.width() || region.height() != input.height();
@@ -213,7 +217,7 @@ public final class ConversionPlan implements AutoCloseable {
                 || out.height() != EdgePadding.even(region.height()));
         return input + " to " + out + (cropped ? ", crop " + region : "") + (pad ? ", edge padded" : "")
                 + (expand != null ? ", via " + expand.output() : "") + (scaled ? ", scaled" : "")
-                + ", " + convert.threads() + " thread" + (convert.threads() == 1 ? "" : "s");
+                + ", libswscale, " + convert.threads() + " thread" + (convert.threads() == 1 ? "" : "s");
     }
 
     @Override

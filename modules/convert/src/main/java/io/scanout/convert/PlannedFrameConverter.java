@@ -1,6 +1,8 @@
 package io.scanout.convert;
 
+import io.scanout.convert.internal.Conversion;
 import io.scanout.convert.internal.ConversionPlan;
+import io.scanout.convert.internal.DirectConversion;
 import io.scanout.convert.internal.DamageMapping;
 import io.scanout.convert.internal.ExclusiveUse;
 import io.scanout.core.Damage;
@@ -14,16 +16,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link FrameConverter} on libswscale: a {@link ConversionPlan} per input format and size, kept
- * while frames keep that format and size, so the per-frame path compares three fields and runs
- * the plan — no object is made but the output frame's reference.
+ * The {@link FrameConverter}: a {@link Conversion} per input format and size, kept while frames
+ * keep that format and size, so the per-frame path compares three fields and runs it — no object
+ * is made but the output frame's reference. The conversion is {@link DirectConversion} (no
+ * libswscale) for 32-bit RGB to NV12 or YU12 without scaling, the common case of a desktop, and a
+ * libswscale {@link ConversionPlan} for everything else.
  *
- * <p>Native state: the plan's libswscale contexts, made with the first frame and again on each
- * change of input format or size, freed in reverse by {@link #close()} (after a conversion in
- * progress, when the close comes from another thread).
+ * <p>Native state and threads: the conversion's libswscale contexts or helper threads, made with
+ * the first frame and again on each change of input format or size, freed by {@link #close()}
+ * (after a conversion in progress, when the close comes from another thread).
  */
-final class SwsFrameConverter implements FrameConverter {
-    private static final Logger log = LoggerFactory.getLogger(SwsFrameConverter.class);
+final class PlannedFrameConverter implements FrameConverter {
+    private static final Logger log = LoggerFactory.getLogger(PlannedFrameConverter.class);
 
     private final ConvertSettings settings;
     private final FramePool pool;
@@ -31,9 +35,9 @@ final class SwsFrameConverter implements FrameConverter {
     private DrmFormat preparedFormat;
     private int preparedWidth;
     private int preparedHeight;
-    private ConversionPlan plan;
+    private Conversion plan;
 
-    SwsFrameConverter(ConvertSettings settings, FramePool pool) {
+    PlannedFrameConverter(ConvertSettings settings, FramePool pool) {
         if (settings == null || pool == null) {
             throw new IllegalArgumentException("settings and pool are required");
         }
@@ -105,11 +109,12 @@ final class SwsFrameConverter implements FrameConverter {
     /** (Re)makes the plan for a new input format or size. */
     private void prepare(VideoFormat input) {
         freePlan();
-        plan = ConversionPlan.create(input, settings);
+        plan = DirectConversion.supports(input, settings) ? DirectConversion.create(input, settings)
+                : ConversionPlan.create(input, settings);
         preparedFormat = input.format();
         preparedWidth = input.width();
         preparedHeight = input.height();
-        log.info("converting {} with libswscale ({}{})", plan.describe(), settings.colorimetry(),
+        log.info("converting {} ({}{})", plan.describe(), settings.colorimetry(),
                 input.format().isRgb() || settings.yuvInput().equals(settings.colorimetry()) ? ""
                         : ", from " + settings.yuvInput());
     }
