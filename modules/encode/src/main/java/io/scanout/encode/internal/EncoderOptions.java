@@ -101,12 +101,18 @@ final class EncoderOptions {
      * streams, or running anything busy — each frame waits out scheduler slices: VP8 at 320×240 on two
      * loaded cores was seen taking 1–1.6 s a frame with two threads and 1 ms with one. So libvpx gets
      * threads only where the frame is big enough to split and cores are plentiful, after WebRTC's rules
-     * for its own real-time libvpx encoders. x264 (sliced threads) and the others wait on condition
-     * variables and pick their own count.
+     * for its own real-time libvpx encoders.
+     *
+     * <p>x264's zero-latency threading cuts each frame into one slice per thread. noVNC (1.7) hands
+     * every slice to the browser's decoder as a frame of its own and shows garbage, so x264 runs one
+     * thread — one slice — up to 1920×1200, where one core keeps up with the ultrafast preset; bigger
+     * frames need the threads, and noVNC viewers of them a hardware encoder (one slice per frame).
+     * The others wait on condition variables and pick their own count.
      */
     static int threadCount(EncoderCandidate candidate, int width, int height, int cpus) {
         long pixels = (long) width * height;
         return switch (candidate) {
+            case X264 -> pixels <= 1920 * 1200 ? 1 : 0;
             case VPX_VP8 -> pixels >= 1920 * 1080 && cpus > 8 ? 8
                     : pixels >= 1280 * 960 && cpus > 6 ? 3
                     : pixels >= 640 * 480 && cpus > 3 ? 2

@@ -129,8 +129,10 @@ class EncoderCandidateTest {
         assertThat(EncoderOptions.threadCount(EncoderCandidate.VPX_VP9, 640, 360, 3)).isEqualTo(2);
         assertThat(EncoderOptions.threadCount(EncoderCandidate.VPX_VP9, 1280, 720, 6)).isEqualTo(4);
         assertThat(EncoderOptions.threadCount(EncoderCandidate.VPX_VP9, 1920, 1080, 16)).isEqualTo(8);
+        // x264: one slice per frame (what noVNC can show) as long as one thread keeps up.
+        assertThat(EncoderOptions.threadCount(EncoderCandidate.X264, 1920, 1080, 16)).isEqualTo(1);
+        assertThat(EncoderOptions.threadCount(EncoderCandidate.X264, 3840, 2160, 16)).isZero();
         // The others choose for themselves.
-        assertThat(EncoderOptions.threadCount(EncoderCandidate.X264, 1920, 1080, 2)).isZero();
         assertThat(EncoderOptions.threadCount(EncoderCandidate.SVT_AV1, 1920, 1080, 2)).isZero();
     }
 

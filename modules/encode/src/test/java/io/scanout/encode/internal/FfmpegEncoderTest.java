@@ -46,6 +46,15 @@ class FfmpegEncoderTest {
         assertThat(packets.subList(1, 10)).noneMatch(EncodedFrames.Packet::keyframe);
     }
 
+    @Test
+    void x264MakesOneSlicePerFrameSoNoVncCanShowIt() {
+        // 1280x720 on any host: x264 runs one thread there, and so cuts no frame into several slices.
+        List<EncodedFrames.Packet> packets = EncodedFrames.encode(EncoderCandidate.X264, pool, 1280, 720, 5);
+
+        assertThat(packets).allSatisfy(p -> assertThat(AnnexB.types(p.data()).stream()
+                .filter(type -> type == AnnexB.IDR || type == AnnexB.SLICE)).as("slices").hasSize(1));
+    }
+
     @ParameterizedTest
     @EnumSource(names = {"X264", "OPENH264"})
     void aForcedKeyframeIsAnIdrWithParameterSets(EncoderCandidate encoder) {
