@@ -2,9 +2,16 @@ package io.scanout.server;
 
 import io.scanout.core.FramePool;
 import io.scanout.transport.HttpTransport;
+import io.scanout.transport.rfb.RfbSecurity;
+import io.scanout.transport.rfb.RfbServer;
+import io.scanout.transport.rfb.RfbWebSocketHandler;
 import io.scanout.transport.StreamDirectory;
 import io.scanout.transport.StreamEndpoint;
 import io.scanout.transport.StreamInfo;
+import io.scanout.transport.mux.MuxFormat;
+import io.scanout.transport.mux.MuxHandler;
+import io.scanout.transport.push.StreamPushers;
+import io.scanout.transport.security.SecuritySettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scanout.server.cli.BindAddress;
 import java.util.ArrayList;
@@ -13,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +42,11 @@ public final class ScanoutServer implements AutoCloseable {
     private final BindAddress bind;
     private volatile Map<String, StreamPipeline> streams = Map.of();
     private volatile Supplier<ServerSettings> reloadSource;
+    /** Each stream's pushers to media servers, by stream id; started and stopped with the stream. */
+    private final Map<String, StreamPushers> pushers = new ConcurrentHashMap<>();
     private final HttpTransport.Running http;
+    /** VNC over TCP ({@code --vnc-bind}); null when not asked for. */
+    private final RfbServer vnc;
 
     private ScanoutServer(ServerSettings settings) {
         FfmpegLogging.configure();
@@ -42,7 +55,7 @@ public final class ScanoutServer implements AutoCloseable {
             Map<String, StreamPipeline> started = new LinkedHashMap<>();
             streams = started;
             for (StreamSettings stream : settings.streams()) {
-                started.put(stream.id(), new StreamPipeline(stream, pool, metrics.registry()));
+                started.put(stream.id(), startPushing(new StreamPipeline(stream, pool, metrics.registry())));
             }
             streams = Collections.unmodifiableMap(started);
             http = HttpTransport.builder()
@@ -51,15 +64,21 @@ public final class ScanoutServer implements AutoCloseable {
                     .metrics(metrics::scrape)
                     .health(() -> !streams.isEmpty())
                     .reload(this::reloadFromSource)
+                    .security(settings.security())
+                    .streamHandler("/rfb", new RfbWebSocketHandler(vncSecurity(settings.vnc())))
+                    .streamHandler(MuxFormat.MPEG_TS.suffix(), MuxHandler.of(MuxFormat.MPEG_TS))
+                    .streamHandler(MuxFormat.FRAGMENTED_MP4.suffix(), MuxHandler.of(MuxFormat.FRAGMENTED_MP4))
                     .build()
                     .start();
+            vnc = startVnc(settings.vnc(), http);
         } catch (RuntimeException e) {
             closeStreams();
             metrics.close();
             pool.close();
             throw e;
         }
-        log.info("Scanout is serving {} stream(s) at http://{}:{}/", streams.size(),
+        log.info("Scanout is serving {} stream(s) at {}://{}:{}/", streams.size(),
+                settings.security().tls() != null ? "https" : "http",
                 hostForUrl(settings.bind().host()), http.port());
     }
 
@@ -69,6 +88,7 @@ public final class ScanoutServer implements AutoCloseable {
      * @throws IllegalArgumentException for settings that cannot work (a bad source URI, say)
      */
     public static ScanoutServer start(ServerSettings settings) {
+        checkAuth(settings);
         return new ScanoutServer(settings);
     }
 
@@ -77,7 +97,12 @@ public final class ScanoutServer implements AutoCloseable {
         return http.port();
     }
 
-    public MeterRegistry meterRegistry() {
+    /** The port VNC listens on over TCP, when {@code --vnc-bind} was given (the real one for port 0). */
+    public OptionalInt vncPort() {
+        return vnc == null ? OptionalInt.empty() : OptionalInt.of(vnc.port());
+    }
+
+        public MeterRegistry meterRegistry() {
         return metrics.registry();
     }
 
@@ -121,16 +146,18 @@ public final class ScanoutServer implements AutoCloseable {
             }
             if (running != null) {
                 // The old one goes first: the two would share the stream's meters, by id.
+                stopPushing(wanted.id());
                 running.close();
                 restarted.add(wanted.id());
             } else {
                 added.add(wanted.id());
             }
-            after.put(wanted.id(), new StreamPipeline(wanted, pool, metrics.registry()));
+            after.put(wanted.id(), startPushing(new StreamPipeline(wanted, pool, metrics.registry())));
         }
         List<String> removed = new ArrayList<>();
         for (StreamPipeline old : before.values()) {
             if (!after.containsKey(old.id())) {
+                stopPushing(old.id());
                 old.close();
                 removed.add(old.id());
             }
@@ -160,12 +187,59 @@ public final class ScanoutServer implements AutoCloseable {
         return reload(source.get());
     }
 
+    /** A non-loopback address without auth is refused before anything starts, saying how to set a token. */
+    private static void checkAuth(ServerSettings settings) {
+        String host = settings.bind().host();
+        try {
+            settings.security().checkBind(host);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + ". Set a token: --token-file FILE (or the SCANOUT_TOKEN"
+                    + " environment variable, or 'security: tokens:' in the config file; make one with 'openssl rand"
+                    + " -hex 32'), or pass --insecure-no-auth to serve it openly anyway", e);
+        }
+        if (!settings.security().authEnabled() && !SecuritySettings.isLoopback(host)) {
+            log.warn("*** --insecure-no-auth: serving {} WITHOUT AUTHENTICATION. Anyone who can reach this address can"
+                    + " watch every stream and, where input is on, control the machine. ***", settings.bind());
+        }
+    }
+
     private static String hostForUrl(String host) {
         return host.contains(":") ? "[" + host + "]" : host;
     }
 
+    /** VNC Authentication with the configured password; without one, loopback clients only. */
+    private static RfbSecurity vncSecurity(VncSettings vnc) {
+        return RfbSecurity.loopbackOnly().withPassword(vnc.password().orElse(null));
+    }
+
+    /** Starts the TCP RFB server when asked; on failure closes the HTTP server already started. */
+    private RfbServer startVnc(VncSettings settings, HttpTransport.Running started) {
+        if (settings.bind().isEmpty()) {
+            return null;
+        }
+        try {
+            return RfbServer.start(settings.bind().get().host(), settings.bind().get().port(),
+                    () -> vncStream(settings), vncSecurity(settings));
+        } catch (RuntimeException e) {
+            started.close();
+            throw e;
+        }
+    }
+
+    /** The stream VNC clients watch: the one named, else the first; looked up per connection (reloads). */
+    private Optional<StreamEndpoint> vncStream(VncSettings settings) {
+        Map<String, StreamPipeline> now = streams;
+        if (settings.stream().isPresent()) {
+            return Optional.ofNullable(now.get(settings.stream().get()));
+        }
+        return now.values().stream().findFirst().map(StreamEndpoint.class::cast);
+    }
+
     @Override
     public void close() {
+        if (vnc != null) {
+            vnc.close();
+        }
         http.close();
         closeStreams();
         metrics.close();
@@ -173,7 +247,23 @@ public final class ScanoutServer implements AutoCloseable {
     }
 
     private void closeStreams() {
+        streams.keySet().forEach(this::stopPushing);
         streams.values().forEach(StreamPipeline::close);
+    }
+
+    /** Starts the stream's pushers ({@code push} URLs, checked in its settings); returns the stream. */
+    private StreamPipeline startPushing(StreamPipeline stream) {
+        if (!stream.settings().push().isEmpty()) {
+            pushers.put(stream.id(), StreamPushers.start(stream.hub(), stream.settings().push()));
+        }
+        return stream;
+    }
+
+    private void stopPushing(String id) {
+        StreamPushers running = pushers.remove(id);
+        if (running != null) {
+            running.dispose();
+        }
     }
 
     /** The streams as the transport looks them up. */

@@ -7,8 +7,11 @@ import io.scanout.convert.DetectChanges;
 import io.scanout.convert.NormalizeFormat;
 import io.scanout.core.CodecConfig;
 import io.scanout.core.EncodedPacket;
+import io.scanout.core.FrameEvent;
 import io.scanout.core.FramePool;
 import io.scanout.core.VideoFormat;
+import io.scanout.core.input.CursorImage;
+import io.scanout.core.input.InputSink;
 import io.scanout.core.metrics.StreamMeters;
 import io.scanout.encode.EncodeVideo;
 import io.scanout.transport.StreamEndpoint;
@@ -16,6 +19,7 @@ import io.scanout.transport.StreamHub;
 import io.scanout.transport.StreamInfo;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +45,14 @@ final class StreamPipeline implements StreamEndpoint, AutoCloseable {
     private final StreamMeters meters;
     /** The source's URI with secrets (a VNC password) masked: what {@code /streams} and the log show. */
     private final String sourceName;
+    /** The source's input mapped to viewers' pixels; empty unless the settings permit input and the source takes it. */
+    private final Optional<InputSink> input;
+    private final Flux<CursorImage> cursor;
     private final EncodeVideo encoder;
     private final StreamHub hub;
     private final FrameRate outputRate = new FrameRate();
+    /** Pictures after change detection, for pixel clients (RFB Raw/ZRLE). */
+    private final PictureTap pictureTap = new PictureTap();
     private final AtomicReference<VideoFormat> capturedFormat = new AtomicReference<>();
     private final AtomicReference<String> state = new AtomicReference<>("starting");
     private final Disposable running;
@@ -53,6 +62,8 @@ final class StreamPipeline implements StreamEndpoint, AutoCloseable {
         this.meters = new StreamMeters(registry, settings.id());
         FrameSource source = FrameSources.open(settings.source(), pool, meters);
         this.sourceName = source.uri();
+        this.input = settings.input() ? source.input().map(this::inViewerPixels) : Optional.empty();
+        this.cursor = source.cursorImages();
         this.encoder = EncodeVideo.create(settings.encoder(), meters);
         this.hub = new StreamHub(settings.id(), settings.viewerLimits(), encoder::requestKeyframe, meters);
         Flux<EncodedPacket> packets = Flux.defer(() -> source.frames()
@@ -60,6 +71,7 @@ final class StreamPipeline implements StreamEndpoint, AutoCloseable {
                         // Sources without damage (region, VFIO, DRM) get theirs found here, and
                         // unchanged frames never reach the encoder.
                         .transform(DetectChanges.create(pool, meters))
+                        .doOnNext(pictureTap::offer)
                         .transform(NormalizeFormat.with(ConvertSettings.to(encoder.inputFormat())
                                 .withScaling(settings.scaling()), pool, meters)
                                 // Zero copy: dma-bufs an encoder imports (VAAPI) never cross to the CPU.
@@ -94,6 +106,14 @@ final class StreamPipeline implements StreamEndpoint, AutoCloseable {
         EncodeVideo.create(settings.encoder(), none);
     }
 
+    private InputSink inViewerPixels(InputSink sourceInput) {
+        return new StreamInput(sourceInput,
+                () -> capturedFormat.get() == null ? 0 : capturedFormat.get().width(),
+                () -> capturedFormat.get() == null ? 0 : capturedFormat.get().height(),
+                () -> hub.config().map(CodecConfig::width).orElse(0),
+                () -> hub.config().map(CodecConfig::height).orElse(0));
+    }
+
     private void formatChanged(VideoFormat format) {
         VideoFormat before = capturedFormat.getAndSet(format);
         if (before != null && !before.equals(format)) {
@@ -111,8 +131,23 @@ final class StreamPipeline implements StreamEndpoint, AutoCloseable {
     }
 
     @Override
+    public Flux<FrameEvent> pictures() {
+        return pictureTap.pictures();
+    }
+
+    @Override
     public StreamHub hub() {
         return hub;
+    }
+
+    @Override
+    public Optional<InputSink> input() {
+        return input;
+    }
+
+    @Override
+    public Flux<CursorImage> cursor() {
+        return cursor;
     }
 
     @Override
@@ -129,6 +164,7 @@ final class StreamPipeline implements StreamEndpoint, AutoCloseable {
     @Override
     public void close() {
         running.dispose();
+        pictureTap.close();
         hub.dispose();
         state.set("stopped");
         meters.unregister();

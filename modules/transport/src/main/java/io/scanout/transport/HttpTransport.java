@@ -7,11 +7,20 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.scanout.transport.security.Access;
+import io.scanout.transport.security.ConnectionLimits;
+import io.scanout.transport.security.Grant;
+import io.scanout.transport.security.Scope;
+import io.scanout.transport.security.SecuritySettings;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -41,9 +50,16 @@ import reactor.netty.http.server.WebsocketServerSpec;
  *   <li>{@code GET /metrics} — Prometheus text from the supplier ({@code text/plain; version=0.0.4});</li>
  *   <li>{@code GET /healthz} — 200 {@code ok} or 503 {@code unhealthy};</li>
  *   <li>{@code POST /admin/reload} — runs the reload action and answers its result as JSON (400
- *       with the reason when the new settings are wrong, 409 when there is nothing to reload);
- *       answered on loopback connections only (403 otherwise) until the transport has auth.</li>
+ *       with the reason when the new settings are wrong, 409 when there is nothing to reload).</li>
  * </ul>
+ *
+ * <p>Access ({@link SecuritySettings}, {@code docs/security.md}) is checked here, in {@link #guarded},
+ * before any route — stream handlers included — runs and before any WebSocket is upgraded: the
+ * page, {@code /streams} and every stream route need {@link Scope#VIEW}, {@code /admin/reload}
+ * {@link Scope#ADMIN}, {@code /metrics} and {@code /healthz} {@link Scope#METRICS} unless public; the
+ * page's scripts and stylesheet are public. WebSocket upgrades must come from an allowed
+ * {@code Origin}; streaming connections are counted per client address ({@link ConnectionLimits}).
+ * Without auth configured everything is open, and {@code /admin/reload} answers loopback clients only.
  *
  * <p>Everything runs on Netty's event loops without blocking them: page files are read when the
  * transport is built, the metrics supplier runs on {@link Schedulers#boundedElastic()}, and the
@@ -69,6 +85,8 @@ public final class HttpTransport {
     private final Supplier<Boolean> health;
     private final Supplier<Object> reload;
     private final Map<String, StreamHandler> handlers;
+    private final SecuritySettings security;
+    private final Access access;
     private final StaticFiles files = StaticFiles.load();
     private final ObjectMapper json = new ObjectMapper();
 
@@ -80,6 +98,8 @@ public final class HttpTransport {
         this.health = builder.health;
         this.reload = builder.reload;
         this.handlers = Map.copyOf(builder.handlers);
+        this.security = builder.security;
+        this.access = new Access(security);
     }
 
     public static Builder builder() {
@@ -98,59 +118,132 @@ public final class HttpTransport {
         ChannelGroup viewerChannels = new DefaultChannelGroup("scanout-viewers", GlobalEventExecutor.INSTANCE);
         ChannelGroup allChannels = new DefaultChannelGroup("scanout-http", GlobalEventExecutor.INSTANCE);
         WebsocketServerSpec spec = WebsocketServerSpec.builder().maxFramePayloadLength(MAX_INBOUND_FRAME_BYTES).build();
-        DisposableServer server = HttpServer.create()
+        ConnectionLimits limits = new ConnectionLimits(security.maxConnectionsPerClient(), security.maxConnections());
+        HttpServer http = HttpServer.create()
                 .host(host)
                 .port(port)
                 .doOnConnection(connection -> allChannels.add(connection.channel()))
-                .route(routes -> routes(routes, spec, closingSignal, clock, viewerChannels))
-                .bindNow();
+                .route(routes -> routes(routes, spec, closingSignal, clock, viewerChannels, limits));
+        if (security.tls() != null) {
+            http = http.secure(ssl -> ssl.sslContext(security.tls().sslContext()));
+        }
+        DisposableServer server = http.bindNow();
         log.debug("HTTP transport listening on {}:{}", server.host(), server.port());
         return new NettyRunning(server, closing, viewerChannels, allChannels);
     }
 
     private void routes(HttpServerRoutes routes, WebsocketServerSpec spec, Mono<Void> closing, EpochClock clock,
-                        ChannelGroup viewerChannels) {
-        routes.get("/streams", (req, res) -> sendJson(res, directory::list))
-                .get("/streams/{id}/{name}", (req, res) -> handled(req, res, req.param("id"), "/" + req.param("name")))
-                .get("/streams/{id}", (req, res) -> stream(req, res, spec, closing, clock, viewerChannels))
-                .get("/metrics", (req, res) -> res.header(HttpHeaderNames.CONTENT_TYPE, PROMETHEUS_TEXT)
-                        .sendString(Mono.fromSupplier(metrics).subscribeOn(Schedulers.boundedElastic())))
-                .get("/healthz", (req, res) -> healthz(res))
-                .post("/admin/reload", this::reload)
-                .get("/", (req, res) -> file(res, StaticFiles.INDEX))
-                .get("/{file}", (req, res) -> file(res, req.param("file")));
+                        ChannelGroup viewerChannels, ConnectionLimits limits) {
+        routes.get("/streams", (req, res) -> guarded(req, res, Scope.VIEW, null, grant -> sendJson(res, directory::list)))
+                .get("/streams/{id}/{name}", (req, res) -> handled(req, res, req.param("id"), "/" + req.param("name"),
+                        limits))
+                .get("/streams/{id}", (req, res) -> stream(req, res, spec, closing, clock, viewerChannels, limits))
+                .get("/metrics", (req, res) -> guarded(req, res, security.publicMetrics() ? null : Scope.METRICS, null,
+                        grant -> res.header(HttpHeaderNames.CONTENT_TYPE, PROMETHEUS_TEXT)
+                                .sendString(Mono.fromSupplier(metrics).subscribeOn(Schedulers.boundedElastic()))))
+                .get("/healthz", (req, res) -> guarded(req, res, security.publicHealth() ? null : Scope.METRICS, null,
+                        grant -> healthz(res)))
+                .post("/admin/reload", (req, res) -> guarded(req, res, Scope.ADMIN, null, grant -> reload(res)))
+                .get("/", (req, res) -> file(req, res, StaticFiles.INDEX))
+                .get("/{file}", (req, res) -> file(req, res, req.param("file")));
+    }
+
+    /**
+     * The one place access is checked: runs {@code serve} with the request's grant when it may use
+     * {@code scope} on {@code streamId}, else answers 401 or 403 and serves nothing. A null scope
+     * means the route is public.
+     */
+    private Publisher<Void> guarded(HttpServerRequest req, HttpServerResponse res, Scope scope, String streamId,
+                                    Function<Grant, Publisher<Void>> serve) {
+        if (scope == null) {
+            return serve.apply(Grant.OPEN);
+        }
+        Access.Decision decision = access.check(req, scope, streamId);
+        if (!decision.isGranted()) {
+            log.debug("refused {} {} from {}: {} {}", req.method(), req.path(), req.remoteAddress(),
+                    decision.status().code(), decision.reason());
+            if (decision.status() == HttpResponseStatus.UNAUTHORIZED) {
+                res.header(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"scanout\"");
+            }
+            return problem(res, decision.status(), decision.status().reasonPhrase().toLowerCase(Locale.ROOT)
+                    + ": " + decision.reason());
+        }
+        Access.remember(req, decision.grant());
+        return serve.apply(decision.grant());
+    }
+
+    /**
+     * A stream's route: checks access, the origin of a WebSocket upgrade and the stream; then a
+     * streaming connection (a WebSocket, or any response of a stream handler) takes a place in the
+     * connection limits for as long as it lasts.
+     */
+    private Publisher<Void> streaming(HttpServerRequest req, HttpServerResponse res, String id, ConnectionLimits limits,
+                                      boolean handler, StreamServer serve) {
+        return guarded(req, res, Scope.VIEW, id, grant -> {
+            boolean upgrade = isWebsocketUpgrade(req);
+            String origin = req.requestHeaders().get(HttpHeaderNames.ORIGIN);
+            if (upgrade && !security.origins().allows(origin, req.requestHeaders().get(HttpHeaderNames.HOST))) {
+                log.debug("refused a WebSocket to {} from origin {}", req.path(), origin);
+                return problem(res, HttpResponseStatus.FORBIDDEN,
+                        "forbidden: WebSocket from origin '" + origin + "' is not allowed");
+            }
+            Optional<StreamEndpoint> endpoint = directory.find(id);
+            if (endpoint.isEmpty()) {
+                return notFound(res, "no stream '" + id + "'");
+            }
+            if (!handler && !upgrade) {
+                return serve.serve(endpoint.get(), grant, false); // a JSON snapshot, not a stream
+            }
+            ConnectionLimits.Acquired place = limits.tryAcquire(req.remoteAddress().getAddress());
+            if (place.lease() == null) {
+                log.debug("refused a streaming connection from {}: {}", req.remoteAddress(), place.refusal());
+                res.header(HttpHeaderNames.RETRY_AFTER, "5");
+                return place.refusal() == ConnectionLimits.Refusal.PER_CLIENT
+                        ? problem(res, HttpResponseStatus.TOO_MANY_REQUESTS, "too many connections from your address"
+                                + " (at most " + limits.perClient() + ")")
+                        : problem(res, HttpResponseStatus.SERVICE_UNAVAILABLE, "the server is at its connection limit");
+            }
+            ConnectionLimits.Lease lease = place.lease();
+            req.withConnection(c -> c.onDispose(lease::close));
+            Publisher<Void> served = serve.serve(endpoint.get(), grant, upgrade);
+            // A WebSocket holds its connection to the end; a plain response gives the place back when done.
+            return upgrade ? served : Mono.from(served).doFinally(signal -> lease.close());
+        });
+    }
+
+    /** What a stream's route does once access, origin, stream and limits are settled. */
+    @FunctionalInterface
+    private interface StreamServer {
+        Publisher<Void> serve(StreamEndpoint endpoint, Grant grant, boolean upgrade);
     }
 
     private Publisher<Void> stream(HttpServerRequest req, HttpServerResponse res, WebsocketServerSpec spec,
-                                   Mono<Void> closing, EpochClock clock, ChannelGroup viewerChannels) {
+                                   Mono<Void> closing, EpochClock clock, ChannelGroup viewerChannels,
+                                   ConnectionLimits limits) {
         String id = req.param("id");
         // Ids may hold dots: "cam.ts" is stream "cam" as MPEG-TS when both exist, else stream "cam.ts".
         int dot = id.lastIndexOf('.');
         if (dot > 0 && handlers.containsKey(id.substring(dot)) && directory.find(id.substring(0, dot)).isPresent()) {
-            return handled(req, res, id.substring(0, dot), id.substring(dot));
+            return handled(req, res, id.substring(0, dot), id.substring(dot), limits);
         }
-        Optional<StreamEndpoint> endpoint = directory.find(id);
-        if (endpoint.isEmpty()) {
-            return notFound(res, "no stream '" + id + "'");
-        }
-        if (!isWebsocketUpgrade(req)) {
-            return sendJson(res, () -> endpoint.get().info());
-        }
-        ViewerSocket socket = new ViewerSocket(endpoint.get().hub(), clock, closing, viewerChannels);
-        return res.sendWebsocket(socket, spec);
+        return streaming(req, res, id, limits, false, (endpoint, grant, upgrade) -> {
+            if (!upgrade) {
+                return sendJson(res, endpoint::info);
+            }
+            // Input needs both the stream's permission (ViewerSocket checks it) and the credential's.
+            ViewerSocket socket = new ViewerSocket(endpoint, grant.mayInput(), clock, closing, viewerChannels);
+            return res.sendWebsocket(socket, spec);
+        });
     }
 
     /** {@code /streams/{id}.ext} or {@code /streams/{id}/name}: the handler for that suffix, on that stream. */
-    private Publisher<Void> handled(HttpServerRequest req, HttpServerResponse res, String id, String suffix) {
+    private Publisher<Void> handled(HttpServerRequest req, HttpServerResponse res, String id, String suffix,
+                                    ConnectionLimits limits) {
         StreamHandler handler = handlers.get(suffix);
         if (handler == null) {
             return notFound(res, "not found");
         }
-        Optional<StreamEndpoint> endpoint = directory.find(id);
-        if (endpoint.isEmpty()) {
-            return notFound(res, "no stream '" + id + "'");
-        }
-        return handler.handle(req, res, endpoint.get());
+        return streaming(req, res, id, limits, true, (endpoint, grant, upgrade) -> handler.handle(req, res, endpoint));
     }
 
     private static boolean isWebsocketUpgrade(HttpServerRequest req) {
@@ -175,11 +268,7 @@ public final class HttpTransport {
                 .sendString(Mono.just(ok ? "ok\n" : "unhealthy\n"));
     }
 
-    private Publisher<Void> reload(HttpServerRequest req, HttpServerResponse res) {
-        if (req.remoteAddress() == null || !req.remoteAddress().getAddress().isLoopbackAddress()) {
-            return res.status(HttpResponseStatus.FORBIDDEN).header(HttpHeaderNames.CONTENT_TYPE, PLAIN_TEXT)
-                    .sendString(Mono.just("admin endpoints answer on loopback only\n"));
-        }
+    private Publisher<Void> reload(HttpServerResponse res) {
         // A reload reads a file and starts sources: blocking work, kept off the event loop.
         return Mono.fromCallable(reload::get)
                 .subscribeOn(Schedulers.boundedElastic())
@@ -194,14 +283,32 @@ public final class HttpTransport {
         return res.status(status).header(HttpHeaderNames.CONTENT_TYPE, PLAIN_TEXT).sendString(Mono.just(message + "\n"));
     }
 
-    private Publisher<Void> file(HttpServerResponse res, String name) {
+    /** The page needs {@code view} (on its {@code ?stream=}); its scripts and stylesheet are public. */
+    private Publisher<Void> file(HttpServerRequest req, HttpServerResponse res, String name) {
         Optional<StaticFiles.StaticFile> file = files.get(name);
         if (file.isEmpty()) {
             return notFound(res, "not found");
         }
-        return res.header(HttpHeaderNames.CONTENT_TYPE, file.get().contentType())
+        if (StaticFiles.INDEX.equals(name)) {
+            return guarded(req, res, Scope.VIEW, queryParameter(req, "stream"), grant -> send(res, file.get()));
+        }
+        return send(res, file.get());
+    }
+
+    /** The first value of a query parameter; null when absent or when the query is not valid. */
+    private static String queryParameter(HttpServerRequest req, String name) {
+        try {
+            List<String> values = new QueryStringDecoder(req.uri()).parameters().getOrDefault(name, List.of());
+            return values.isEmpty() ? null : values.get(0);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static Publisher<Void> send(HttpServerResponse res, StaticFiles.StaticFile file) {
+        return res.header(HttpHeaderNames.CONTENT_TYPE, file.contentType())
                 .header(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
-                .sendByteArray(Mono.just(file.get().bytes()));
+                .sendByteArray(Mono.just(file.bytes()));
     }
 
     private static Publisher<Void> notFound(HttpServerResponse res, String message) {
@@ -245,8 +352,15 @@ public final class HttpTransport {
             throw new IllegalStateException("this server has nothing to reload");
         };
         private final Map<String, StreamHandler> handlers = new LinkedHashMap<>();
+        private SecuritySettings security = SecuritySettings.open();
 
         private Builder() {
+        }
+
+        /** Auth, TLS, origins and connection limits; default {@link SecuritySettings#open()}. */
+        public Builder security(SecuritySettings security) {
+            this.security = security;
+            return this;
         }
 
         /**
@@ -310,13 +424,15 @@ public final class HttpTransport {
         }
 
         /**
-         * @throws IllegalArgumentException without a directory
+         * @throws IllegalArgumentException without a directory, or for a non-loopback address without
+         *                                  auth (see {@link SecuritySettings#checkBind})
          * @throws IllegalStateException    if the viewer page is missing from the classpath
          */
         public HttpTransport build() {
-            if (directory == null || metrics == null || health == null || reload == null) {
-                throw new IllegalArgumentException("directory, metrics, health and reload are required");
+            if (directory == null || metrics == null || health == null || reload == null || security == null) {
+                throw new IllegalArgumentException("directory, metrics, health, reload and security are required");
             }
+            security.checkBind(host);
             return new HttpTransport(this);
         }
     }

@@ -21,6 +21,7 @@ final class StaticFiles {
             INDEX, "text/html; charset=utf-8",
             "viewer.js", "text/javascript; charset=utf-8",
             "protocol.js", "text/javascript; charset=utf-8",
+            "input.js", "text/javascript; charset=utf-8",
             "viewer.css", "text/css; charset=utf-8");
 
     /** A file and its {@code Content-Type}. */

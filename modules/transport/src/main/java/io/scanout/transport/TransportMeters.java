@@ -8,7 +8,8 @@ import io.scanout.core.metrics.StreamMeters;
  * <ul>
  *   <li>{@code scanout.viewer.messages.ignored} — counter of viewer messages the server did not
  *       act on, tag {@code reason} ({@code text}, {@code fragmented}, {@code malformed},
- *       {@code unexpected}).</li>
+ *       {@code unexpected}, {@code input-not-allowed}, {@code rate-limited},
+ *       {@code source-unavailable}).</li>
  * </ul>
  * Registering is idempotent in Micrometer, so looking a counter up again returns the same one.
  * Thread-safe.
@@ -24,6 +25,12 @@ final class TransportMeters {
     static final String MALFORMED = "malformed";
     /** A valid message a viewer should not send (CONFIG, PACKET, PONG). */
     static final String UNEXPECTED = "unexpected";
+    /** A POINTER or KEY from a viewer that may only watch. */
+    static final String INPUT_NOT_ALLOWED = "input-not-allowed";
+    /** A POINTER or KEY past the viewer's input rate ({@link InputRateLimit}). */
+    static final String RATE_LIMITED = "rate-limited";
+    /** A POINTER or KEY the source could not take: not connected, or its queue full. */
+    static final String SOURCE_UNAVAILABLE = "source-unavailable";
 
     static Counter messagesIgnored(StreamMeters meters, String reason) {
         return Counter.builder(MESSAGES_IGNORED)

@@ -9,12 +9,14 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.scanout.core.CodecConfig;
 import io.scanout.core.EncodedPacket;
+import io.scanout.core.input.InputSink;
 import io.scanout.core.metrics.Stage;
 import io.scanout.core.metrics.StreamMeters;
 import io.scanout.transport.ws.ViewerMessage;
 import io.scanout.transport.ws.ViewerMessages;
 import io.scanout.transport.ws.ViewerProtocolException;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -27,7 +29,9 @@ import reactor.netty.http.websocket.WebsocketOutbound;
 
 /**
  * One viewer's WebSocket ({@code docs/protocol.md}): packets from the stream's hub out, pings in
- * and pongs out. One instance per connection.
+ * and pongs out, the pointer's shape out (when the source sends one) and, when this viewer may
+ * control the machine ({@link #permittedInput}), its pointer and keys in. One instance per
+ * connection.
  *
  * <p>Backpressure is the socket's: a packet is written only when the previous write has reached
  * the socket ({@code concatMap} without prefetch), so a slow connection leaves packets in the hub's
@@ -38,12 +42,17 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * <p>Threads: packets are framed on whichever thread delivers them (the encoder's or this
  * channel's event loop) and written through Netty; nothing here blocks. A message the viewer
  * should not have sent is counted and ignored; only the frame size limit (enforced by Netty's
- * decoder) closes a connection, and only that one.
+ * decoder) and a malformed POINTER or KEY close a connection, and only that one. Input past the
+ * viewer's rate ({@link InputRateLimit}) is dropped and counted; keys and buttons the viewer
+ * holds are released when it leaves.
  */
 final class ViewerSocket implements BiFunction<WebsocketInbound, WebsocketOutbound, Publisher<Void>> {
     private static final Logger log = LoggerFactory.getLogger(ViewerSocket.class);
 
     private final StreamHub hub;
+    private final StreamEndpoint endpoint;
+    /** Null when this viewer may only watch. */
+    private final ViewerInput input;
     private final StreamMeters meters;
     private final EpochClock clock;
     private final Mono<Void> serverClosing;
@@ -53,16 +62,38 @@ final class ViewerSocket implements BiFunction<WebsocketInbound, WebsocketOutbou
     private volatile boolean writeFailed;
     private volatile boolean viewerGone;
     private volatile boolean serverClosed;
+    /**
+     * Set once, on the event loop, when the viewer broke the protocol: the outbound side then ends
+     * and sends the close. (Ending the inbound side instead would make Reactor Netty drop the
+     * connection before the close frame could go.)
+     */
+    private volatile ViewerViolation violation;
+    private final Sinks.Empty<Void> violated = Sinks.empty();
 
     /**
+     * @param inputGranted  whether this connection may send input, as far as its credentials go;
+     *                      the stream must allow it too ({@link #permittedInput})
      * @param serverClosing completes when the server is closing: the viewer gets close 1001
      */
-    ViewerSocket(StreamHub hub, EpochClock clock, Mono<Void> serverClosing, ChannelGroup viewerChannels) {
-        this.hub = hub;
+    ViewerSocket(StreamEndpoint endpoint, boolean inputGranted, EpochClock clock, Mono<Void> serverClosing,
+                 ChannelGroup viewerChannels) {
+        this.endpoint = endpoint;
+        this.hub = endpoint.hub();
+        this.input = permittedInput(endpoint, inputGranted)
+                .map(sink -> new ViewerInput(sink, InputRateLimit.defaults())).orElse(null);
         this.meters = hub.meters();
         this.clock = clock;
         this.serverClosing = serverClosing;
         this.viewerChannels = viewerChannels;
+    }
+
+    /**
+     * Where this viewer's pointer and keys go, if anywhere: both the stream (its {@code input}
+     * setting, and a source that takes input — {@link StreamEndpoint#input()}) and the connection
+     * (its grant) must allow it.
+     */
+    static Optional<InputSink> permittedInput(StreamEndpoint endpoint, boolean connectionGranted) {
+        return connectionGranted ? endpoint.input() : Optional.empty();
     }
 
     @Override
@@ -71,7 +102,7 @@ final class ViewerSocket implements BiFunction<WebsocketInbound, WebsocketOutbou
         Sinks.Empty<Void> inboundEnded = Sinks.empty();
         Mono<Void> inbound = in.receiveFrames()
                 // Decoded here, synchronously: Reactor Netty releases the frame once onNext returns.
-                .<Double>handle(this::pingTime)
+                .<Double>handle(this::received)
                 .concatMap(clientMillis -> send(out, ViewerMessages.encodePong(clientMillis, clock.nowMicros())))
                 .then()
                 .onErrorResume(e -> {
@@ -81,23 +112,41 @@ final class ViewerSocket implements BiFunction<WebsocketInbound, WebsocketOutbou
                 })
                 .doFinally(signal -> {
                     viewerGone = true;
+                    if (input != null) {
+                        input.releaseAll();
+                    }
                     inboundEnded.tryEmitEmpty();
                 });
         Mono<Void> stop = Mono.firstWithSignal(serverClosing.doOnSuccess(v -> serverClosed = true),
-                inboundEnded.asMono());
+                inboundEnded.asMono(), violated.asMono());
         Mono<Void> outbound = hub.joinTimed()
                 .takeUntilOther(stop)
                 .concatMap(packet -> sendPacket(out, packet), 0)
                 .then(Mono.defer(() -> close(out)))
                 .onErrorResume(e -> ended(out, e));
+        // On join the current shape, then each change; a slow viewer gets the newest.
+        Mono<Void> cursor = endpoint.cursor()
+                .takeUntilOther(stop)
+                .onBackpressureLatest()
+                .concatMap(image -> send(out, ViewerMessages.encodeCursor(image)), 0)
+                .then()
+                .onErrorResume(e -> {
+                    log.debug("stream {}: cursor updates to a viewer ended: {}", hub.streamId(), e.toString());
+                    return Mono.empty();
+                });
         // Neither side cancels the other: a close frame being sent ends the inbound side at once, and
         // cancelling its write then would lose it. The connection ends when both have.
-        return Mono.when(inbound, outbound);
+        return Mono.when(inbound, outbound, cursor);
     }
 
     private Mono<Void> close(WebsocketOutbound out) {
         if (viewerGone) {
             return Mono.empty();
+        }
+        ViewerViolation broken = violation;
+        if (broken != null) {
+            log.info("stream {}: closing a viewer: {}", hub.streamId(), broken.getMessage());
+            return out.sendClose(broken.closeCode(), broken.closeReason());
         }
         return serverClosed ? out.sendClose(1001, "server closing") : out.sendClose(1000, "stream ended");
     }
@@ -117,13 +166,16 @@ final class ViewerSocket implements BiFunction<WebsocketInbound, WebsocketOutbou
         Mono<Void> configFirst = Mono.empty();
         if (config != sentConfig && !config.equals(sentConfig)) {
             sentConfig = config;
-            configFirst = send(out, ViewerMessages.encodeConfig(config));
+            configFirst = send(out, ViewerMessages.encodeConfig(config,
+                    input == null ? 0 : ViewerMessages.CONFIG_FLAG_INPUT));
         }
         return configFirst.then(Mono.defer(() -> {
-            // Framed just before the write, so the send time is when it goes.
-            ByteBuf header = Unpooled.wrappedBuffer(ViewerMessages.encodePacketHeader(packet,
-                    clock.epochMicros(packet.captureNanos()), clock.nowMicros()));
-            ByteBuf message = Unpooled.wrappedBuffer(header, Unpooled.wrappedBuffer(packet.bytes()));
+            // Framed just before the write, so the send time is when it goes. Header and payload both
+            // direct: the socket then writes them as they are, without copying the payload per viewer.
+            ByteBuffer headerBytes = ViewerMessages.encodePacketHeader(packet,
+                    clock.epochMicros(packet.captureNanos()), clock.nowMicros());
+            ByteBuf header = out.alloc().directBuffer(headerBytes.remaining()).writeBytes(headerBytes);
+            ByteBuf message = Unpooled.wrappedBuffer(header, Unpooled.wrappedBuffer(hubPacket.directPayload()));
             int bytes = message.readableBytes();
             return write(out, message).doOnSuccess(v -> {
                 meters.bytesSent(bytes);
@@ -146,8 +198,14 @@ final class ViewerSocket implements BiFunction<WebsocketInbound, WebsocketOutbou
                 .doOnError(e -> writeFailed = true);
     }
 
-    /** The client time of a PING; anything else is counted and ignored. */
-    private void pingTime(WebSocketFrame frame, SynchronousSink<Double> sink) {
+    /**
+     * The client time of a PING to answer; POINTER and KEY go to the source; anything else is
+     * counted and ignored, except a malformed POINTER or KEY, which ends the connection.
+     */
+    private void received(WebSocketFrame frame, SynchronousSink<Double> sink) {
+        if (violation != null) {
+            return; // closing: nothing more from this viewer is acted on
+        }
         if (frame instanceof PongWebSocketFrame) {
             return; // a keep-alive answer at the WebSocket level, not a protocol message
         }
@@ -159,17 +217,55 @@ final class ViewerSocket implements BiFunction<WebsocketInbound, WebsocketOutbou
             ignore(TransportMeters.FRAGMENTED, "a fragment of a message");
             return;
         }
+        ByteBuffer bytes = frame.content().nioBuffer();
         ViewerMessage message;
         try {
-            message = ViewerMessages.decode(frame.content().nioBuffer());
+            message = ViewerMessages.decode(bytes);
         } catch (ViewerProtocolException e) {
+            if (isInput(bytes)) {
+                // Input acts on a machine: a viewer that sends it garbled is not guessed at.
+                TransportMeters.messagesIgnored(meters, TransportMeters.MALFORMED).increment();
+                violation = ViewerViolation.malformedInput(e.getMessage());
+                violated.tryEmitEmpty();
+                return;
+            }
             ignore(TransportMeters.MALFORMED, e.getMessage());
             return;
         }
         if (message instanceof ViewerMessage.Ping ping) {
             sink.next(ping.clientMillis());
+        } else if (message instanceof ViewerMessage.Pointer pointer) {
+            if (input != null) {
+                counted(input.pointer(pointer.x(), pointer.y(), pointer.buttons()));
+            } else {
+                ignore(TransportMeters.INPUT_NOT_ALLOWED, "a POINTER message");
+            }
+        } else if (message instanceof ViewerMessage.Key key) {
+            if (input != null) {
+                counted(input.key(key.keysym(), key.down()));
+            } else {
+                ignore(TransportMeters.INPUT_NOT_ALLOWED, "a KEY message");
+            }
         } else {
             ignore(TransportMeters.UNEXPECTED, "a " + message.getClass().getSimpleName() + " message");
+        }
+    }
+
+    /** Whether a message that did not decode claims to be a version-1 POINTER or KEY. */
+    private static boolean isInput(ByteBuffer message) {
+        if (message.remaining() < ViewerMessages.HEADER_BYTES
+                || (message.get(message.position() + 1) & 0xff) != ViewerMessages.VERSION) {
+            return false;
+        }
+        int type = message.get(message.position()) & 0xff;
+        return type == ViewerMessages.TYPE_POINTER || type == ViewerMessages.TYPE_KEY;
+    }
+
+    private void counted(ViewerInput.Outcome outcome) {
+        switch (outcome) {
+            case RATE_LIMITED -> ignore(TransportMeters.RATE_LIMITED, "input past the viewer's rate");
+            case SOURCE_UNAVAILABLE -> ignore(TransportMeters.SOURCE_UNAVAILABLE, "input the source could not take");
+            case SENT -> { }
         }
     }
 

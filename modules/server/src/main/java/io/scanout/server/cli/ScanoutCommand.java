@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "scanout", mixinStandardHelpOptions = true, versionProvider = ScanoutVersion.class,
         description = "Streams a machine's display through a video encoder to remote viewers.",
         subcommands = {ServeCommand.class, StatusCommand.class, ProbeCommand.class, RegionProducerCommand.class,
-                CommandLine.HelpCommand.class})
+                SignCommand.class, CommandLine.HelpCommand.class})
 public final class ScanoutCommand implements Runnable {
     /** Exit code for a command line Scanout cannot use: a wrong option or value. */
     public static final int EXIT_USAGE = 2;

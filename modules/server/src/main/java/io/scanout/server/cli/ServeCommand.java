@@ -6,10 +6,13 @@ import io.scanout.encode.EncoderSettings;
 import io.scanout.server.ScanoutServer;
 import io.scanout.server.ServerSettings;
 import io.scanout.server.StreamSettings;
+import io.scanout.server.VncSettings;
 import io.scanout.server.config.ConfigFile;
 import io.scanout.transport.ViewerLimits;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -71,6 +74,29 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--size", paramLabel = "WxH", description = "Scale to exactly this size.")
     String size;
 
+    @Option(names = "--input", description = "Let viewers' keyboard and mouse control the source, for sources that"
+            + " take input (vnc://). Off by default: anyone who can open the page could then use the machine.")
+    boolean input;
+
+    @Option(names = "--push", paramLabel = "URL",
+            description = "Publish the stream to a media server: srt://HOST:PORT, rtsp://HOST:PORT/PATH (RTSP"
+                    + " ANNOUNCE/RECORD) or rtmp://HOST/APP/KEY. Repeat for several; reconnects on failure.")
+    List<String> push = new ArrayList<>();
+
+    @Option(names = "--vnc-bind", paramLabel = "HOST:PORT", arity = "0..1", fallbackValue = VncSettings.DEFAULT_BIND,
+            description = "Serve VNC (RFB 3.8) over TCP here; alone or with a port only, on 127.0.0.1"
+                    + " (default: off; noVNC can always use WS /streams/ID/rfb).")
+    String vncBind;
+
+    @Option(names = "--vnc-password", paramLabel = "PASSWORD",
+            description = "VNC Authentication password (or env SCANOUT_VNC_PASSWORD); without one, only"
+                    + " loopback clients may connect.")
+    String vncPassword;
+
+    @Option(names = "--vnc-stream", paramLabel = "ID",
+            description = "The stream VNC clients over TCP watch (default: the first).")
+    String vncStream;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "A scanout.yaml with many streams, instead of the single-stream options above."
                     + " SIGHUP or POST /admin/reload re-reads it.")
@@ -80,9 +106,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "text (default) or json, one object per line.")
     LogFormat logFormat;
 
+    @CommandLine.Mixin
+    SecurityOptions security;
+
     @Override
     public Integer call() throws InterruptedException {
-        ServerSettings settings = settings();
+        ServerSettings settings = withSecurity(settings());
         ScanoutServer server;
         try {
             server = ScanoutServer.start(settings);
@@ -107,14 +136,14 @@ public final class ServeCommand implements Callable<Integer> {
     private ServerSettings settings() {
         if (config != null) {
             for (String single : List.of("--source", "--encoder", "--codec", "--device", "--intra-refresh", "--bitrate",
-                    "--keyframe-interval", "--bind", "--stream", "--max-size", "--size")) {
+                    "--keyframe-interval", "--bind", "--stream", "--max-size", "--size", "--input", "--push")) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(single)) {
                     throw new CommandLine.ParameterException(spec.commandLine(),
                             single + " goes in the config file when --config is given");
                 }
             }
             try {
-                return ConfigFile.read(config);
+                return withVnc(ConfigFile.read(config));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
             }
@@ -127,8 +156,42 @@ public final class ServeCommand implements Callable<Integer> {
                     .encoder(encoder).codec(codec).devicePath(device).intraRefresh(intraRefresh)
                     .bitrate(bitrate).keyframeIntervalFrames(keyframeInterval)
                     .build();
-            return new ServerSettings(bind, List.of(new StreamSettings(StreamSettings.checkId(streamId), source,
-                    StreamSettings.scaling(maxSize, size), encoderSettings, ViewerLimits.defaults())));
+            return withVnc(new ServerSettings(bind, List.of(new StreamSettings(StreamSettings.checkId(streamId), source,
+                    StreamSettings.scaling(maxSize, size), encoderSettings, ViewerLimits.defaults(), input, push))));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The VNC options over what the settings (from a config file) say: each option given wins;
+     * the password falls back to env {@code SCANOUT_VNC_PASSWORD}. The password is never logged.
+     */
+    private ServerSettings withVnc(ServerSettings settings) {
+        VncSettings file = settings.vnc();
+        String envPassword = System.getenv("SCANOUT_VNC_PASSWORD");
+        Optional<String> password = Optional.ofNullable(vncPassword).or(file::password)
+                .or(() -> Optional.ofNullable(envPassword).filter(p -> !p.isEmpty()));
+        VncSettings vnc = new VncSettings(
+                vncBind == null ? file.bind() : Optional.of(VncSettings.parseBind(vncBind)),
+                password,
+                vncStream == null ? file.stream() : Optional.of(vncStream));
+        return new ServerSettings(settings.bind(), settings.streams(), vnc, settings.security());
+    }
+
+    /** The security options (with --config, the file's {@code security:} section has them instead). */
+    private ServerSettings withSecurity(ServerSettings settings) {
+        for (String option : SecurityOptions.NAMES) {
+            if (config != null && spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        option + " goes in the config file's security: section when --config is given");
+            }
+        }
+        if (config != null) {
+            return settings;
+        }
+        try {
+            return settings.withSecurity(security.settings(System.getenv()));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -9,8 +9,10 @@ import io.scanout.encode.EncoderChoice;
 import io.scanout.encode.EncoderSettings;
 import io.scanout.server.ServerSettings;
 import io.scanout.server.StreamSettings;
+import io.scanout.server.VncSettings;
 import io.scanout.server.cli.BindAddress;
 import io.scanout.transport.ViewerLimits;
+import io.scanout.transport.security.SecuritySettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -29,12 +32,18 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import io.scanout.transport.push.PushTarget;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads {@code scanout.yaml}: where to listen and one entry per stream.
  *
  * <pre>
  * bind: 127.0.0.1:8080
+ * vnc:                         # optional: VNC (RFB) over TCP; WS /streams/ID/rfb is always served
+ *   bind: 127.0.0.1:5900
+ *   password: …                # VNC Authentication; without it loopback clients only
+ *   stream: vm1                # default: the first stream
  * streams:
  *   vm1:
  *     source: synthetic:1280x720@30
@@ -44,23 +53,31 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  *     viewer-queue-packets: 60   # a viewer this far behind skips to the next keyframe
  *     viewer-queue-bytes: 8M
  *     max-size: 1920x1080        # or size: WxH for exactly that size
+ *     input: false               # true: viewers' keyboard and mouse go to the source (VNC)
+ *     push:                      # publish to media servers (srt://, rtsp://, rtmp://); reconnects
+ *       - rtmp://127.0.0.1/live/vm1
  * </pre>
  *
+ * and a server-level {@code security:} section ({@link SecuritySection}, docs/security.md).
  * Every value is checked while reading; an error names the file, the line and the key. Unknown
  * keys are errors too: a misspelt {@code bitrat:} must not silently fall back to a default.
  */
 public final class ConfigFile {
-    private static final Set<String> TOP_KEYS = Set.of("bind", "streams");
+    private static final Set<String> TOP_KEYS = Set.of("bind", "streams", "security", "vnc");
+    private static final Set<String> VNC_KEYS = Set.of("bind", "password", "stream");
     private static final Set<String> STREAM_KEYS = Set.of("source", "encoder", "codec", "device", "intra-refresh",
             "bitrate", "keyframe-interval",
-            "viewer-queue-packets", "viewer-queue-bytes", "max-size", "size");
+            "viewer-queue-packets", "viewer-queue-bytes", "max-size", "size", "input", "push");
     /** A config file is a few kilobytes; anything far larger is not one. */
     private static final int MAX_BYTES = 1 << 20;
 
     private final String name;
+    /** Where relative paths (secret and certificate files) start; null: the working directory. */
+    private final Path base;
 
-    private ConfigFile(String name) {
+    private ConfigFile(String name, Path base) {
         this.name = name;
+        this.base = base;
     }
 
     /** Reads and checks a configuration file. */
@@ -71,7 +88,7 @@ public final class ConfigFile {
                 throw new ConfigException(name, "is larger than " + MAX_BYTES + " B; is it the right file?", null);
             }
             try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-                return new ConfigFile(name).parse(reader);
+                return new ConfigFile(name, path.toAbsolutePath().getParent()).parse(reader);
             }
         } catch (IOException e) {
             throw new ConfigException(name, "cannot be read: " + e.getMessage(), e);
@@ -80,7 +97,7 @@ public final class ConfigFile {
 
     /** Reads configuration text; {@code name} is what errors call it. */
     public static ServerSettings parse(String name, Reader reader) {
-        return new ConfigFile(name).parse(reader);
+        return new ConfigFile(name, null).parse(reader);
     }
 
     private ServerSettings parse(Reader reader) {
@@ -113,7 +130,28 @@ public final class ConfigFile {
         for (Map.Entry<String, NodeTuple> entry : streamNodes.entrySet()) {
             streams.add(stream(entry.getKey(), entry.getValue()));
         }
-        return new ServerSettings(bind, streams);
+        SecuritySettings security = new SecuritySection(this, base, System.getenv()).read(top.get("security"));
+        VncSettings vnc = top.containsKey("vnc") ? vnc(top.get("vnc")) : VncSettings.none();
+        return new ServerSettings(bind, streams, vnc).withSecurity(security);
+    }
+
+    /** {@code vnc: {bind: HOST:PORT, password: …, stream: ID}}: the RFB server, each key optional. */
+    private VncSettings vnc(NodeTuple entry) {
+        Map<String, NodeTuple> fields = mapping(entry.getValueNode(), "vnc", VNC_KEYS);
+        Optional<BindAddress> vncBind = fields.containsKey("bind")
+                ? Optional.of(value(fields.get("bind"), "vnc.bind", VncSettings::parseBind)) : Optional.empty();
+        Optional<String> password = fields.containsKey("password")
+                ? Optional.of(value(fields.get("password"), "vnc.password", ConfigFile::vncPassword)) : Optional.empty();
+        Optional<String> stream = fields.containsKey("stream")
+                ? Optional.of(value(fields.get("stream"), "vnc.stream", StreamSettings::checkId)) : Optional.empty();
+        return new VncSettings(vncBind, password, stream);
+    }
+
+    private static String vncPassword(String text) {
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("is empty; leave it out for loopback-only VNC");
+        }
+        return text;
     }
 
     private StreamSettings stream(String id, NodeTuple entry) {
@@ -175,8 +213,38 @@ public final class ConfigFile {
             // An encoder and codec that do not go together: both keys are at fault, name the stream.
             throw new ConfigException(name, line, key, e.getMessage());
         }
+        boolean input = fields.containsKey("input") && value(fields.get("input"), key + ".input", ConfigFile::yesNo);
+        List<String> push = fields.containsKey("push") ? pushUrls(fields.get("push"), key + ".push") : List.of();
         return new StreamSettings(id, uri, scaling, encoderSettings,
-                new ViewerLimits(queuePackets, queueBytes, defaults.minKeyframeInterval()));
+                new ViewerLimits(queuePackets, queueBytes, defaults.minKeyframeInterval()), input, push);
+    }
+
+    /** {@code push:} — one URL or a list of them, each checked ({@link PushTarget#parse}) at its line. */
+    private List<String> pushUrls(NodeTuple tuple, String key) {
+        Node node = tuple.getValueNode();
+        if (node instanceof ScalarNode) {
+            return List.of(value(tuple, key, ConfigFile::pushUrl));
+        }
+        if (!(node instanceof SequenceNode)) {
+            throw new ConfigException(name, line(node), key, "should be a URL or a list of URLs");
+        }
+        List<String> urls = new ArrayList<>();
+        for (Node item : ((SequenceNode) node).getValue()) {
+            if (!(item instanceof ScalarNode)) {
+                throw new ConfigException(name, line(item), key, "should list URLs, one per item");
+            }
+            try {
+                urls.add(pushUrl(((ScalarNode) item).getValue()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, line(item), key, e.getMessage());
+            }
+        }
+        return urls;
+    }
+
+    private static String pushUrl(String url) {
+        PushTarget.parse(url);
+        return url;
     }
 
     static boolean yesNo(String text) {
@@ -250,7 +318,7 @@ public final class ConfigFile {
     }
 
     /** The entries of a mapping node, by key, checked against the allowed keys (null: any key). */
-    private Map<String, NodeTuple> mapping(Node node, String key, Set<String> allowed) {
+    Map<String, NodeTuple> mapping(Node node, String key, Set<String> allowed) {
         if (!(node instanceof MappingNode)) {
             throw new ConfigException(name, line(node), key, "should be a mapping of 'key: value' entries");
         }
@@ -270,7 +338,7 @@ public final class ConfigFile {
     }
 
     /** A scalar value, converted; a conversion's complaint becomes an error at the value's line. */
-    private <T> T value(NodeTuple tuple, String key, Function<String, T> convert) {
+    <T> T value(NodeTuple tuple, String key, Function<String, T> convert) {
         Node node = tuple.getValueNode();
         if (!(node instanceof ScalarNode)) {
             throw new ConfigException(name, line(node), key, "should be a single value");
@@ -282,7 +350,12 @@ public final class ConfigFile {
         }
     }
 
-    private static int line(Node node) {
+    /** What errors call this file. */
+    String name() {
+        return name;
+    }
+
+    static int line(Node node) {
         return node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
     }
 }

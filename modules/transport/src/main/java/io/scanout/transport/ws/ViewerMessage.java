@@ -1,6 +1,7 @@
 package io.scanout.transport.ws;
 
 import io.scanout.core.CodecConfig;
+import io.scanout.core.input.CursorImage;
 import java.nio.ByteBuffer;
 
 /**
@@ -9,8 +10,22 @@ import java.nio.ByteBuffer;
  */
 public sealed interface ViewerMessage {
 
-    /** Type 1, server to viewer: what the decoder needs before the next packet. */
-    record Config(CodecConfig config) implements ViewerMessage {
+    /**
+     * Type 1, server to viewer: what the decoder needs before the next packet.
+     *
+     * @param flags {@link ViewerMessages#CONFIG_FLAG_INPUT}: the server acts on this viewer's
+     *              POINTER and KEY messages; other bits 0
+     */
+    record Config(CodecConfig config, int flags) implements ViewerMessage {
+        /** A configuration with no flags: a viewer that may only watch. */
+        public Config(CodecConfig config) {
+            this(config, 0);
+        }
+
+        /** Whether the server takes this viewer's pointer and keys. */
+        public boolean inputAllowed() {
+            return (flags & ViewerMessages.CONFIG_FLAG_INPUT) != 0;
+        }
     }
 
     /**
@@ -30,5 +45,20 @@ public sealed interface ViewerMessage {
 
     /** Type 4, server to viewer: the ping's time echoed, and the server's clock in epoch µs. */
     record Pong(double clientMillis, long serverEpochMicros) implements ViewerMessage {
+    }
+
+    /**
+     * Type 5, viewer to server: the pointer is at {@code x,y} (pixels of the video as decoded) with
+     * these buttons down ({@link io.scanout.core.input.InputSink} masks, bits 0–7).
+     */
+    record Pointer(int x, int y, int buttons) implements ViewerMessage {
+    }
+
+    /** Type 6, viewer to server: the key with this X11 keysym went down or up. */
+    record Key(int keysym, boolean down) implements ViewerMessage {
+    }
+
+    /** Type 7, server to viewer: the pointer's shape to draw at the viewer's pointer; 0x0 is hidden. */
+    record Cursor(CursorImage image) implements ViewerMessage {
     }
 }

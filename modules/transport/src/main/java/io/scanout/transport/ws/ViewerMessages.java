@@ -3,6 +3,7 @@ package io.scanout.transport.ws;
 import io.scanout.core.Codec;
 import io.scanout.core.CodecConfig;
 import io.scanout.core.EncodedPacket;
+import io.scanout.core.input.CursorImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +26,14 @@ public final class ViewerMessages {
     public static final int TYPE_PACKET = 2;
     public static final int TYPE_PING = 3;
     public static final int TYPE_PONG = 4;
+    public static final int TYPE_POINTER = 5;
+    public static final int TYPE_KEY = 6;
+    public static final int TYPE_CURSOR = 7;
 
     /** Bit 0 of a packet's flags. */
     public static final int FLAG_KEYFRAME = 1;
+    /** Bit 0 of a config's flags: the server acts on this viewer's POINTER and KEY messages. */
+    public static final int CONFIG_FLAG_INPUT = 1;
 
     /** type, version. */
     public static final int HEADER_BYTES = 2;
@@ -35,8 +41,20 @@ public final class ViewerMessages {
     public static final int PACKET_HEADER_BYTES = HEADER_BYTES + 1 + 4 * Long.BYTES;
     public static final int PING_BYTES = HEADER_BYTES + Double.BYTES;
     public static final int PONG_BYTES = HEADER_BYTES + Double.BYTES + Long.BYTES;
+    /** type, version, x, y, buttons. */
+    public static final int POINTER_BYTES = HEADER_BYTES + 2 + 2 + 1;
+    /** type, version, down, keysym. */
+    public static final int KEY_BYTES = HEADER_BYTES + 1 + 4;
+    /** type, version, hotspot x and y, width, height; the RGBA pixels follow. */
+    public static final int CURSOR_HEADER_BYTES = HEADER_BYTES + 4 * 2;
+    /** The widest and tallest cursor sent; a larger one is cropped, so a CURSOR is at most 256 KiB. */
+    public static final int MAX_CURSOR_SIDE = 256;
+    /** X11 keysyms are 29-bit values ({@code X.h}: "the top three bits are always zero"). */
+    public static final int MAX_KEYSYM = 0x1fff_ffff;
 
     private static final int CONFIG_FIXED_BYTES = HEADER_BYTES + 1 + 2 + 2;
+    /** For {@link #config}: a CONFIG that ends at its parameter sets, as first specified. */
+    private static final int NO_FLAGS_BYTE = -1;
 
     /**
      * A CONFIG message for {@code config}.
@@ -45,12 +63,29 @@ public final class ViewerMessages {
      *                                  most 255 bytes
      */
     public static ByteBuffer encodeConfig(CodecConfig config) {
+        return config(config, NO_FLAGS_BYTE);
+    }
+
+    /**
+     * A CONFIG message for {@code config} ending in these flags ({@link #CONFIG_FLAG_INPUT}); the
+     * one-argument form leaves the flags byte out, which readers take as no flags.
+     *
+     * @throws IllegalArgumentException as {@link #encodeConfig(CodecConfig)}, or for flags outside 0..255
+     */
+    public static ByteBuffer encodeConfig(CodecConfig config, int flags) {
+        if (flags < 0 || flags > 0xff) {
+            throw new IllegalArgumentException("config flags " + flags + " do not fit the protocol's u8");
+        }
+        return config(config, flags);
+    }
+
+    private static ByteBuffer config(CodecConfig config, int flags) {
         checkU16("width", config.width());
         checkU16("height", config.height());
         byte[] codecString = ascii("codec string", config.codecString());
         byte[] encoder = ascii("encoder name", config.encoder());
         byte[] sets = config.parameterSets();
-        ByteBuffer b = allocate(CONFIG_FIXED_BYTES + 1 + codecString.length + 1 + encoder.length + 4 + sets.length);
+        ByteBuffer b = allocate(CONFIG_FIXED_BYTES + 1 + codecString.length + 1 + encoder.length + 4 + sets.length + (flags < 0 ? 0 : 1));
         b.put((byte) TYPE_CONFIG).put((byte) VERSION)
                 .put((byte) config.codec().wireId())
                 .putShort((short) config.width())
@@ -58,6 +93,9 @@ public final class ViewerMessages {
                 .put((byte) codecString.length).put(codecString)
                 .put((byte) encoder.length).put(encoder)
                 .putInt(sets.length).put(sets);
+        if (flags >= 0) {
+            b.put((byte) flags);
+        }
         return b.flip();
     }
 
@@ -93,11 +131,62 @@ public final class ViewerMessages {
     }
 
     /**
+     * A POINTER message.
+     *
+     * @throws IllegalArgumentException for coordinates outside 0..65535 or buttons outside 0..255
+     */
+    public static ByteBuffer encodePointer(int x, int y, int buttons) {
+        checkU16("x", x);
+        checkU16("y", y);
+        if (buttons < 0 || buttons > 0xff) {
+            throw new IllegalArgumentException("button mask " + buttons + " does not fit the protocol's u8");
+        }
+        return allocate(POINTER_BYTES).put((byte) TYPE_POINTER).put((byte) VERSION)
+                .putShort((short) x).putShort((short) y).put((byte) buttons).flip();
+    }
+
+    /**
+     * A KEY message.
+     *
+     * @throws IllegalArgumentException for a keysym outside 1..{@value #MAX_KEYSYM}
+     */
+    public static ByteBuffer encodeKey(int keysym, boolean down) {
+        checkKeysym(keysym, IllegalArgumentException::new);
+        return allocate(KEY_BYTES).put((byte) TYPE_KEY).put((byte) VERSION)
+                .put((byte) (down ? 1 : 0)).putInt(keysym).flip();
+    }
+
+    /**
+     * A CURSOR message for {@code cursor}: its pixels as RGBA bytes (not premultiplied), row by
+     * row. A cursor wider or taller than {@value #MAX_CURSOR_SIDE} is cropped to its top-left
+     * {@value #MAX_CURSOR_SIDE}x{@value #MAX_CURSOR_SIDE} pixels, and a hotspot outside the picture
+     * is moved to its nearest edge, so every CURSOR a reader gets is valid.
+     */
+    public static ByteBuffer encodeCursor(CursorImage cursor) {
+        int width = cursor.isHidden() ? 0 : Math.min(cursor.width(), MAX_CURSOR_SIDE);
+        int height = cursor.isHidden() ? 0 : Math.min(cursor.height(), MAX_CURSOR_SIDE);
+        int hotspotX = width == 0 ? 0 : Math.max(0, Math.min(cursor.hotspotX(), width - 1));
+        int hotspotY = height == 0 ? 0 : Math.max(0, Math.min(cursor.hotspotY(), height - 1));
+        ByteBuffer b = allocate(CURSOR_HEADER_BYTES + width * height * 4);
+        b.put((byte) TYPE_CURSOR).put((byte) VERSION)
+                .putShort((short) hotspotX).putShort((short) hotspotY)
+                .putShort((short) width).putShort((short) height);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int argb = cursor.pixel(x, y);
+                b.putInt(argb << 8 | argb >>> 24); // 0xAARRGGBB → R, G, B, A
+            }
+        }
+        return b.flip();
+    }
+
+    /**
      * Reads one message (the buffer's remaining bytes), leaving the buffer's position as it was.
      * A packet's payload is a read-only view of {@code message}, not a copy.
      *
      * @throws ViewerProtocolException if the message is short, of another version, of an unknown
-     *                                 type, or names an unknown codec
+     *                                 type, names an unknown codec, or has a field out of its range
+     *                                 (a KEY's down flag or keysym, a CURSOR's size or hotspot)
      */
     public static ViewerMessage decode(ByteBuffer message) {
         ByteBuffer b = message.slice().order(ByteOrder.BIG_ENDIAN);
@@ -123,6 +212,13 @@ public final class ViewerMessages {
             case TYPE_PONG:
                 need(b, PONG_BYTES - HEADER_BYTES, "PONG", length);
                 return new ViewerMessage.Pong(b.getDouble(), b.getLong());
+            case TYPE_POINTER:
+                need(b, POINTER_BYTES - HEADER_BYTES, "POINTER", length);
+                return new ViewerMessage.Pointer(b.getShort() & 0xffff, b.getShort() & 0xffff, b.get() & 0xff);
+            case TYPE_KEY:
+                return decodeKey(b, length);
+            case TYPE_CURSOR:
+                return decodeCursor(b, length);
             default:
                 throw new ViewerProtocolException("unknown message type " + type + " (" + length + " bytes)");
         }
@@ -143,7 +239,51 @@ public final class ViewerMessages {
         }
         byte[] sets = new byte[(int) setsLength];
         b.get(sets);
-        return new ViewerMessage.Config(new CodecConfig(codec, encoder, width, height, codecString, sets));
+        // Flags came later in version 1: a config without them has none.
+        int flags = b.hasRemaining() ? b.get() & 0xff : 0;
+        return new ViewerMessage.Config(new CodecConfig(codec, encoder, width, height, codecString, sets), flags);
+    }
+
+    private static ViewerMessage decodeKey(ByteBuffer b, int length) {
+        need(b, KEY_BYTES - HEADER_BYTES, "KEY", length);
+        int down = b.get() & 0xff;
+        if (down > 1) {
+            throw new ViewerProtocolException("KEY down is " + down + ", not 0 (up) or 1 (down)");
+        }
+        int keysym = b.getInt();
+        checkKeysym(keysym, ViewerProtocolException::new);
+        return new ViewerMessage.Key(keysym, down == 1);
+    }
+
+    private static ViewerMessage decodeCursor(ByteBuffer b, int length) {
+        need(b, CURSOR_HEADER_BYTES - HEADER_BYTES, "CURSOR header", length);
+        int hotspotX = b.getShort() & 0xffff;
+        int hotspotY = b.getShort() & 0xffff;
+        int width = b.getShort() & 0xffff;
+        int height = b.getShort() & 0xffff;
+        if (width > MAX_CURSOR_SIDE || height > MAX_CURSOR_SIDE || (width == 0) != (height == 0)) {
+            throw new ViewerProtocolException("CURSOR of " + width + "x" + height + ": a cursor is 0x0 (hidden) or"
+                    + " 1x1 to " + MAX_CURSOR_SIDE + "x" + MAX_CURSOR_SIDE);
+        }
+        if (width == 0 ? hotspotX != 0 || hotspotY != 0 : hotspotX >= width || hotspotY >= height) {
+            throw new ViewerProtocolException("CURSOR hotspot " + hotspotX + "," + hotspotY + " is outside its "
+                    + width + "x" + height + " picture");
+        }
+        need(b, width * height * 4, "CURSOR pixels", length);
+        int[] argb = new int[width * height];
+        for (int i = 0; i < argb.length; i++) {
+            int rgba = b.getInt();
+            argb[i] = rgba >>> 8 | rgba << 24;
+        }
+        return new ViewerMessage.Cursor(new CursorImage(hotspotX, hotspotY, width, height, argb));
+    }
+
+    private static <E extends RuntimeException> void checkKeysym(int keysym,
+                                                                 java.util.function.Function<String, E> error) {
+        if (keysym < 1 || keysym > MAX_KEYSYM) {
+            throw error.apply("keysym 0x" + Integer.toHexString(keysym) + " is not an X11 keysym (1..0x"
+                    + Integer.toHexString(MAX_KEYSYM) + ")");
+        }
     }
 
     /** The codec with this {@link Codec#wireId()}. */

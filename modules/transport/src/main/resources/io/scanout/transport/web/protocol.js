@@ -6,6 +6,12 @@ export const CONFIG = 1;
 export const PACKET = 2;
 export const PING = 3;
 export const PONG = 4;
+export const POINTER = 5;
+export const KEY = 6;
+export const CURSOR = 7;
+// Bit 0 of CONFIG's flags: the server acts on this viewer's POINTER and KEY.
+export const CONFIG_FLAG_INPUT = 1;
+export const MAX_CURSOR_SIDE = 256;
 
 const H264 = 1;
 const HEVC = 2;
@@ -30,8 +36,22 @@ export function parse(buffer) {
       const encoderLength = v.getUint8(at); at += 1;
       const encoder = ascii.decode(new Uint8Array(buffer, at, encoderLength)); at += encoderLength;
       const setsLength = v.getUint32(at); at += 4;
-      const parameterSets = new Uint8Array(buffer, at, setsLength);
-      return { type, codecId, width, height, codec, encoder, parameterSets };
+      const parameterSets = new Uint8Array(buffer, at, setsLength); at += setsLength;
+      const flags = at < buffer.byteLength ? v.getUint8(at) : 0; // absent in the first servers: none
+      const inputAllowed = (flags & CONFIG_FLAG_INPUT) !== 0;
+      return { type, codecId, width, height, codec, encoder, parameterSets, inputAllowed };
+    }
+    case CURSOR: {
+      const hotspotX = v.getUint16(2);
+      const hotspotY = v.getUint16(4);
+      const width = v.getUint16(6);
+      const height = v.getUint16(8);
+      if (width > MAX_CURSOR_SIDE || height > MAX_CURSOR_SIDE) {
+        throw new Error(`cursor of ${width}x${height}, more than ${MAX_CURSOR_SIDE}x${MAX_CURSOR_SIDE}`);
+      }
+      // RGBA, not premultiplied: an ImageData's layout. Throws a RangeError when short.
+      const rgba = new Uint8ClampedArray(buffer, 10, width * height * 4);
+      return { type, hotspotX, hotspotY, width, height, rgba };
     }
     case PACKET:
       return {
@@ -56,6 +76,30 @@ export function ping(clientMs) {
   v.setUint8(0, PING);
   v.setUint8(1, VERSION);
   v.setFloat64(2, clientMs);
+  return buffer;
+}
+
+// The pointer at x,y (pixels of the decoded video) with these buttons (bit 0 left, 1 middle,
+// 2 right, 3 wheel up, 4 wheel down).
+export function pointer(x, y, buttons) {
+  const buffer = new ArrayBuffer(7);
+  const v = new DataView(buffer);
+  v.setUint8(0, POINTER);
+  v.setUint8(1, VERSION);
+  v.setUint16(2, x);
+  v.setUint16(4, y);
+  v.setUint8(6, buttons);
+  return buffer;
+}
+
+// The key with this X11 keysym went down or up.
+export function key(keysym, down) {
+  const buffer = new ArrayBuffer(7);
+  const v = new DataView(buffer);
+  v.setUint8(0, KEY);
+  v.setUint8(1, VERSION);
+  v.setUint8(2, down ? 1 : 0);
+  v.setUint32(3, keysym);
   return buffer;
 }
 

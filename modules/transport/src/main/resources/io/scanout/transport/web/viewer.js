@@ -2,6 +2,7 @@
 // to draw on. Reconnects by itself; a new connection starts at a keyframe, so a decoder error is
 // mended by waiting for the next keyframe (or by reconnecting), never by asking the server.
 import * as protocol from './protocol.js';
+import { RemoteControls } from './input.js';
 
 const PING_EVERY_MS = 2000;
 const CLOCK_SAMPLES = 8;
@@ -12,6 +13,10 @@ const RETRY_MAX_MS = 10000;
 const canvas = document.getElementById('screen');
 const context = canvas.getContext('2d');
 const overlay = document.getElementById('overlay');
+const controls = new RemoteControls(canvas, document.getElementById('cursor'), (message) => {
+  if (socket && socket.readyState === WebSocket.OPEN) socket.send(message);
+});
+window.scanoutControls = controls; // for browser tests
 
 // Read by people (the overlay) and by browser tests.
 const stats = {
@@ -54,10 +59,21 @@ async function pickStream() {
   return 'main';
 }
 
+// A signed page URL (docs/security.md) is good for its stream's WebSocket too: carry its parameters.
+function signedQuery() {
+  const page = new URLSearchParams(location.search);
+  const signed = new URLSearchParams();
+  for (const name of ['exp', 'scope', 'sig']) {
+    if (page.has(name)) signed.set(name, page.get(name));
+  }
+  const query = signed.toString();
+  return query ? `?${query}` : '';
+}
+
 function connect() {
   setState('connecting');
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  socket = new WebSocket(`${scheme}://${location.host}/streams/${encodeURIComponent(streamId)}`);
+  socket = new WebSocket(`${scheme}://${location.host}/streams/${encodeURIComponent(streamId)}${signedQuery()}`);
   socket.binaryType = 'arraybuffer';
   socket.onopen = () => {
     setState('waiting', 'for a keyframe');
@@ -66,6 +82,8 @@ function connect() {
   socket.onmessage = (event) => onMessage(event.data);
   socket.onclose = (event) => {
     socket = null;
+    controls.setAllowed(false);
+    controls.setCursor(null);
     closeDecoder();
     config = null;
     setState('disconnected', `(${event.code}), again in ${(retryMs / 1000).toFixed(1)} s`);
@@ -90,11 +108,14 @@ function onMessage(data) {
     decode(message);
   } else if (message.type === protocol.PONG) {
     onPong(message);
+  } else if (message.type === protocol.CURSOR) {
+    controls.setCursor(message);
   }
 }
 
 function configure(message) {
   config = message;
+  controls.setAllowed(message.inputAllowed);
   stats.codec = message.codec;
   stats.width = message.width;
   stats.height = message.height;

@@ -1,0 +1,80 @@
+package io.scanout.transport.rfb;
+
+import io.scanout.capture.synthetic.SyntheticPattern;
+import io.scanout.capture.synthetic.SyntheticSettings;
+import io.scanout.capture.synthetic.SyntheticSource;
+import io.scanout.core.DrmFormat;
+import io.scanout.core.Frame;
+import io.scanout.core.FrameEvent;
+import io.scanout.core.FramePool;
+import io.scanout.core.VideoFormat;
+import io.scanout.core.metrics.StreamMeters;
+import io.scanout.transport.StreamEndpoint;
+import io.scanout.transport.StreamHub;
+import io.scanout.transport.StreamInfo;
+import io.scanout.transport.ViewerLimits;
+import reactor.core.publisher.Flux;
+
+/**
+ * A stream for the RFB tests: the synthetic display's pictures (its picture is a pure function of
+ * the frame index, so a test can re-render what it should have received) and a hub without video.
+ * Each subscriber to {@link #pictures()} gets its own synthetic source, which is what the
+ * server's tap looks like to one client.
+ */
+final class SyntheticEndpoint implements StreamEndpoint {
+    final FramePool pool = new FramePool();
+    final SyntheticSource source;
+    final StreamHub hub;
+    private final String id;
+
+    SyntheticEndpoint(String id, int width, int height, int fps, DrmFormat format) {
+        this.id = id;
+        this.source = SyntheticSource.open(new SyntheticSettings(width, height, fps, format), pool, StreamMeters.noop());
+        this.hub = new StreamHub(id, ViewerLimits.defaults(), () -> { }, StreamMeters.noop());
+        hub.connect(Flux.never());
+    }
+
+    @Override
+    public StreamHub hub() {
+        return hub;
+    }
+
+    @Override
+    public StreamInfo info() {
+        SyntheticSettings s = source.settings();
+        return new StreamInfo(id, source.uri(), s.width(), s.height(), s.format().code(), "h264", "none", 0, s.fps(),
+                "running");
+    }
+
+    @Override
+    public Flux<FrameEvent> pictures() {
+        return source.frames();
+    }
+
+    SyntheticPattern pattern() {
+        return source.pattern();
+    }
+
+    /** Frame {@code index} of the pattern as 0xRRGGBB, row by row. */
+    int[] expected(long index) {
+        SyntheticSettings s = source.settings();
+        Frame frame = pool.acquire(new VideoFormat(DrmFormat.XR24, s.width(), s.height()));
+        try {
+            source.pattern().render(index, frame);
+            int[] rgb = new int[s.width() * s.height()];
+            for (int y = 0; y < s.height(); y++) {
+                for (int x = 0; x < s.width(); x++) {
+                    rgb[y * s.width() + x] = frame.buffer().getInt((int) (frame.layout().offset(0)
+                            + (long) y * frame.layout().stride(0) + 4L * x)) & 0xffffff;
+                }
+            }
+            return rgb;
+        } finally {
+            frame.release();
+        }
+    }
+
+    void close() {
+        hub.dispose();
+    }
+}
