@@ -3,6 +3,7 @@ package io.scanout.bench;
 import io.scanout.capture.synthetic.SyntheticPattern;
 import io.scanout.convert.ConvertSettings;
 import io.scanout.convert.FrameConverter;
+import io.scanout.convert.internal.ConversionPlan;
 import io.scanout.core.DrmFormat;
 import io.scanout.core.Frame;
 import io.scanout.core.FramePool;
@@ -26,9 +27,11 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The convert stage's cost per frame of the synthetic picture, at 1920×1080 and 3840×2160:
- * XR24 → NV12, RG16 → NV12 (through XR24) and XR30 → P010 with {@link FrameConverter}, each next
- * to its physical floor measured in the same run — a plain copy of the same input bytes into
- * another native buffer ({@code copyFloor}, a memcpy underneath).
+ * XR24 → NV12, RG16 → NV12 (through XR24) and XR30 → P010 with {@link FrameConverter} (which
+ * takes its direct path for XR24 → NV12), each next to its physical floor measured in the same
+ * run — a plain copy of the same input bytes into another native buffer ({@code copyFloor}, a
+ * memcpy underneath) — and to libswscale doing the same conversion ({@code convertLibswscale}).
+ * {@code -prof gc} shows the bytes allocated per conversion ({@code gc.alloc.rate.norm}).
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar ConvertBenchmark -f 1 -wi 2 -i 3 -p threads=1,2</pre>
  */
@@ -56,6 +59,7 @@ public class ConvertBenchmark {
     private ByteBuffer inputBytes;
     private ByteBuffer copyBytes;
     private FrameConverter converter;
+    private ConversionPlan libswscale;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -68,13 +72,23 @@ public class ConvertBenchmark {
         copy = pool.acquire(input.layout());
         inputBytes = input.buffer();
         copyBytes = copy.buffer();
-        converter = FrameConverter.create(ConvertSettings.to(DrmFormat.parse(pair[1])).withThreads(threads), pool);
+        ConvertSettings settings = ConvertSettings.to(DrmFormat.parse(pair[1])).withThreads(threads);
+        converter = FrameConverter.create(settings, pool);
+        libswscale = ConversionPlan.create(format, settings);
     }
 
     /** Converts and gives the output back to the pool, as the encoder would after reading it. */
     @Benchmark
     public void convert(Blackhole blackhole) {
         Frame out = converter.convert(input);
+        blackhole.consume(out);
+        out.release();
+    }
+
+    /** The same conversion through libswscale alone, as the stage did before its direct path. */
+    @Benchmark
+    public void convertLibswscale(Blackhole blackhole) {
+        Frame out = libswscale.run(input, pool);
         blackhole.consume(out);
         out.release();
     }
@@ -89,6 +103,7 @@ public class ConvertBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         converter.close();
+        libswscale.close();
         copy.release();
         input.release();
         pool.close();

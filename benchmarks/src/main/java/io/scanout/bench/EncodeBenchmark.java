@@ -39,13 +39,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar EncodeBenchmark
  * java -jar benchmarks/target/benchmarks.jar EncodeBenchmark -p encoder=libx264,libvpx-vp9,libsvtav1
+ * java -jar benchmarks/target/benchmarks.jar EncodeBenchmark -p size=1280x720
  * </pre>
  *
- * To compare with the ffmpeg command line on the very same frames, write them out and encode them there:
+ * {@link EncodeVsFfmpeg} runs the whole encode stage and the ffmpeg command line on the very same
+ * frames in one command. To feed them to ffmpeg by hand, write them out:
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.scanout.bench.EncodeBenchmark /tmp/desktop.nv12
- * ffmpeg -benchmark -f rawvideo -pix_fmt nv12 -s 1920x1080 -r 60 -stream_loop 9 -i /tmp/desktop.nv12 \
+ * java -cp benchmarks/target/benchmarks.jar io.scanout.bench.EncodeBenchmark /tmp/desktop.nv12 [1920x1080]
+ * ffmpeg -benchmark -f rawvideo -pix_fmt nv12 -s 1920x1080 -r 30 -stream_loop 9 -i /tmp/desktop.nv12 \
  *     -c:v libx264 -preset ultrafast -tune zerolatency -b:v 8M -maxrate 8M -bufsize 4M -bf 0 -f null -
  * </pre>
  */
@@ -56,14 +58,17 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 public class EncodeBenchmark {
-    private static final int WIDTH = 1920;
-    private static final int HEIGHT = 1080;
-    private static final int FRAMES = 32;
+    /** Distinct frames: the window moves across them, then the sequence starts over. */
+    static final int FRAMES = 32;
     private static final long FRAME_MICROS = 16_667;
 
     /** FFmpeg's name of a software encoder: libx264, libopenh264, libx265, libvpx, libvpx-vp9, libsvtav1. */
     @Param({"libx264"})
     public String encoder;
+
+    /** Frame size, WIDTHxHEIGHT. */
+    @Param({"1920x1080"})
+    public String size;
 
     private FramePool pool;
     private Frame[] frames;
@@ -76,7 +81,8 @@ public class EncodeBenchmark {
     @Setup(Level.Trial)
     public void open() {
         EncoderCandidate candidate = EncoderCandidate.byName(encoder);
-        VideoFormat format = new VideoFormat(candidate.inputFormat(), WIDTH, HEIGHT);
+        int[] wh = VideoFormat.parseSize(size);
+        VideoFormat format = new VideoFormat(candidate.inputFormat(), wh[0], wh[1]);
         pool = new FramePool(FRAMES);
         frames = new Frame[FRAMES];
         for (int i = 0; i < FRAMES; i++) {
@@ -108,22 +114,28 @@ public class EncodeBenchmark {
     }
 
     /**
-     * Writes the benchmark's 32 NV12 frames, one after another without padding, to the file named by
-     * the argument: raw video for {@code ffmpeg -f rawvideo -pix_fmt nv12 -s 1920x1080}.
+     * Writes the benchmark's 32 NV12 frames (1920x1080 unless a size is given) to the file named by
+     * the first argument: raw video for {@code ffmpeg -f rawvideo -pix_fmt nv12 -s WIDTHxHEIGHT}.
      */
     public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            System.err.println("usage: EncodeBenchmark FILE (writes " + FRAMES + " NV12 " + WIDTH + "x" + HEIGHT
-                    + " frames for ffmpeg -f rawvideo -pix_fmt nv12 -s " + WIDTH + "x" + HEIGHT + ")");
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: EncodeBenchmark FILE [WIDTHxHEIGHT] (writes " + FRAMES
+                    + " NV12 frames for ffmpeg -f rawvideo -pix_fmt nv12 -s WIDTHxHEIGHT; default 1920x1080)");
             System.exit(2);
         }
-        try (FramePool framePool = new FramePool(1); OutputStream out = Files.newOutputStream(Path.of(args[0]))) {
+        int[] wh = VideoFormat.parseSize(args.length == 2 ? args[1] : "1920x1080");
+        writeFrames(Path.of(args[0]), wh[0], wh[1]);
+    }
+
+    /** Writes the {@value #FRAMES} frames at this size as packed NV12, one after another, no padding. */
+    static void writeFrames(Path file, int width, int height) throws IOException {
+        try (FramePool framePool = new FramePool(1); OutputStream out = Files.newOutputStream(file)) {
             for (int i = 0; i < FRAMES; i++) {
-                Frame frame = desktop(framePool.acquire(new VideoFormat(DrmFormat.NV12, WIDTH, HEIGHT)), i);
+                Frame frame = desktop(framePool.acquire(new VideoFormat(DrmFormat.NV12, width, height)), i);
                 try {
                     PlaneLayout layout = frame.layout();
                     ByteBuffer b = frame.buffer();
-                    byte[] row = new byte[WIDTH];
+                    byte[] row = new byte[width];
                     for (int p = 0; p < 2; p++) {
                         for (int y = 0; y < layout.planeHeight(p); y++) {
                             b.get((int) (layout.offset(p) + (long) y * layout.stride(p)), row);
@@ -139,17 +151,19 @@ public class EncodeBenchmark {
 
     /**
      * Frame {@code index}: the same background every time, a 480x320 window 24 px further right and
-     * down. NV12 or YU12, whichever the frame is.
+     * down. NV12 or YU12, whichever the frame is, at the frame's size.
      */
-    private static Frame desktop(Frame frame, int index) {
+    static Frame desktop(Frame frame, int index) {
+        int width = frame.width();
+        int height = frame.height();
         PlaneLayout layout = frame.layout();
         ByteBuffer b = frame.buffer();
         int winX = 200 + 24 * index;
         int winY = 100 + 12 * index;
         long seed = 0x9E3779B97F4A7C15L;
-        for (int y = 0; y < HEIGHT; y++) {
+        for (int y = 0; y < height; y++) {
             int row = (int) (layout.offset(0) + (long) y * layout.stride(0));
-            for (int x = 0; x < WIDTH; x++) {
+            for (int x = 0; x < width; x++) {
                 int luma;
                 if (x >= winX && x < winX + 480 && y >= winY && y < winY + 320) {
                     luma = y - winY < 24 ? 60 : 220 - ((x - winX) / 40 % 2) * 30;
@@ -164,8 +178,8 @@ public class EncodeBenchmark {
             }
         }
         boolean interleaved = frame.format() == DrmFormat.NV12;
-        for (int y = 0; y < HEIGHT / 2; y++) {
-            for (int x = 0; x < WIDTH / 2; x++) {
+        for (int y = 0; y < height / 2; y++) {
+            for (int x = 0; x < width / 2; x++) {
                 boolean window = 2 * x >= winX && 2 * x < winX + 480 && 2 * y >= winY && 2 * y < winY + 320;
                 byte cb = (byte) (window ? 150 : 128 + x / 60 % 8);
                 byte cr = (byte) (window ? 110 : 128 - y / 60 % 8);
