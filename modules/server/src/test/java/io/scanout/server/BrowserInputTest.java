@@ -1,9 +1,9 @@
 package io.scanout.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.scanout.transport.testing.HeadlessChromium;
 import io.scanout.capture.rfb.RfbSettings;
 import io.scanout.capture.rfb.RfbSource;
 import io.scanout.capture.x11.XvfbDisplay;
@@ -31,8 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.FluentWait;
 import reactor.core.Disposable;
@@ -45,8 +43,6 @@ import reactor.core.Disposable;
  * gestures change nothing. The server's pointer shape is drawn on the page's cursor canvas.
  */
 class BrowserInputTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final int WIDTH = 640;
     private static final int HEIGHT = 480;
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -61,8 +57,7 @@ class BrowserInputTest {
 
     @BeforeEach
     void startDisplay() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "Debian's chromium and chromium-driver are not installed; skipping the browser test");
+        HeadlessChromium.assumeInstalled();
         XvfbDisplay.assumeInstalled("Xvfb", "x11vnc", "xev", "xdotool");
         display = XvfbDisplay.start(WIDTH, HEIGHT, dir);
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -100,14 +95,7 @@ class BrowserInputTest {
         server = ScanoutServer.start(new ServerSettings(new BindAddress("127.0.0.1", 0), List.of(
                 new StreamSettings("desk", "vnc://127.0.0.1:" + vncPort + "?cursor=1", EncoderSettings.builder().build())
                         .withInput(input))));
-        ChromeOptions options = new ChromeOptions()
-                .setBinary(CHROMIUM.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                        "--user-data-dir=" + dir.resolve("profile"), "--window-size=1280,800");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start(dir.resolve("profile"), 1280, 800);
         browser.get("http://127.0.0.1:" + server.port() + "/?stream=desk");
         JavascriptExecutor js = browser;
         new FluentWait<>(js).withTimeout(TIMEOUT).pollingEvery(Duration.ofMillis(250))

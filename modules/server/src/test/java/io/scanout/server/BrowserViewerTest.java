@@ -1,13 +1,12 @@
 package io.scanout.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.scanout.transport.testing.HeadlessChromium;
 import io.scanout.capture.synthetic.SyntheticPattern;
 import io.scanout.core.Rect;
 import io.scanout.encode.EncoderSettings;
 import io.scanout.server.cli.BindAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,8 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.FluentWait;
 
 /**
@@ -27,8 +24,6 @@ import org.openqa.selenium.support.ui.FluentWait;
  * decodes the stream with WebCodecs into its canvas; the test reads the canvas back.
  */
 class BrowserViewerTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final int WIDTH = 640;
     private static final int HEIGHT = 360;
 
@@ -37,20 +32,11 @@ class BrowserViewerTest {
 
     @BeforeEach
     void start(@TempDir Path profile) {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "Debian's chromium and chromium-driver are not installed; skipping the browser test");
+        HeadlessChromium.assumeInstalled();
         server = ScanoutServer.start(new ServerSettings(new BindAddress("127.0.0.1", 0), List.of(
                 new StreamSettings("main", "synthetic:" + WIDTH + "x" + HEIGHT + "@30",
                         EncoderSettings.builder().build()))));
-        ChromeOptions options = new ChromeOptions()
-                .setBinary(CHROMIUM.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                        "--user-data-dir=" + profile, "--window-size=1280,800");
-        // The driver binary is given outright, so Selenium Manager never tries to download one.
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start(profile, 1280, 800);
     }
 
     @AfterEach

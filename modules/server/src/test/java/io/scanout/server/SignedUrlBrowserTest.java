@@ -1,8 +1,8 @@
 package io.scanout.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.scanout.transport.testing.HeadlessChromium;
 import io.scanout.encode.EncoderSettings;
 import io.scanout.server.cli.BindAddress;
 import io.scanout.transport.security.BearerToken;
@@ -10,7 +10,6 @@ import io.scanout.transport.security.Scope;
 import io.scanout.transport.security.SecuritySettings;
 import io.scanout.transport.security.UrlSigner;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,8 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.FluentWait;
 
 /**
@@ -31,8 +28,6 @@ import org.openqa.selenium.support.ui.FluentWait;
  * WebSocket carries the signature and the stream plays; the bare page is refused.
  */
 class SignedUrlBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final byte[] SECRET = "browser-url-secret-0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private final UrlSigner signer = UrlSigner.of(SECRET);
@@ -41,22 +36,14 @@ class SignedUrlBrowserTest {
 
     @BeforeEach
     void start(@TempDir Path profile) {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "Debian's chromium and chromium-driver are not installed; skipping the browser test");
+        HeadlessChromium.assumeInstalled();
         server = ScanoutServer.start(new ServerSettings(new BindAddress("127.0.0.1", 0), List.of(
                 new StreamSettings("main", "synthetic:640x360@30", EncoderSettings.builder().build())))
                 .withSecurity(SecuritySettings.builder()
                         .token(BearerToken.of("ops", "ops-token-0123456789abcdef", EnumSet.allOf(Scope.class)))
                         .urlSigner(signer)
                         .build()));
-        ChromeOptions options = new ChromeOptions()
-                .setBinary(CHROMIUM.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                        "--user-data-dir=" + profile, "--window-size=1280,800");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start(profile, 1280, 800);
     }
 
     @AfterEach

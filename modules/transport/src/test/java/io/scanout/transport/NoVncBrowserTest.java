@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import io.scanout.transport.testing.HeadlessChromium;
 import io.scanout.core.EncodedPacket;
 import io.scanout.core.metrics.StreamMeters;
 import io.scanout.transport.rfb.RfbSecurity;
@@ -27,8 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import reactor.core.publisher.Flux;
 
 /**
@@ -40,8 +39,6 @@ import reactor.core.publisher.Flux;
 class NoVncBrowserTest {
     private static final String NOVNC = "@novnc/novnc@1.7.0";
     private static final Path NPM = Path.of("/usr/bin/npm");
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final int WIDTH = 320;
     private static final int HEIGHT = 240;
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -71,8 +68,7 @@ class NoVncBrowserTest {
 
     @Test
     void noVncShowsTheH264StreamInItsCanvas() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "Debian's chromium and chromium-driver are not installed; skipping the noVNC test");
+        HeadlessChromium.assumeInstalled();
         assumeTrue(Files.isExecutable(NPM), "npm is not installed (Debian package 'npm'); it fetches noVNC "
                 + NOVNC + " for this test; skipping");
         Path novnc = noVnc();
@@ -228,14 +224,7 @@ class NoVncBrowserTest {
     }
 
     private ChromeDriver chromium() {
-        ChromeOptions options = new ChromeOptions()
-                .setBinary(CHROMIUM.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                        "--user-data-dir=" + dir.resolve("profile"), "--window-size=800,600");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
+        return HeadlessChromium.start(dir.resolve("profile"), 800, 600);
     }
 
     private Object script(String js, Object... args) {

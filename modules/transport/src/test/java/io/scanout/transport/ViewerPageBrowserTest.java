@@ -1,11 +1,10 @@
 package io.scanout.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.scanout.transport.testing.HeadlessChromium;
 import io.scanout.core.EncodedPacket;
 import io.scanout.core.metrics.StreamMeters;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import reactor.core.publisher.Flux;
 
 /**
@@ -32,8 +29,6 @@ import reactor.core.publisher.Flux;
  * not installed.
  */
 class ViewerPageBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final int WIDTH = 320;
     private static final int HEIGHT = 240;
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -48,18 +43,9 @@ class ViewerPageBrowserTest {
 
     @BeforeEach
     void start() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "Debian's chromium and chromium-driver are not installed; skipping the browser test");
+        HeadlessChromium.assumeInstalled();
         clip = H264Clip.make(dir, WIDTH, HEIGHT, 60, 30);
-        ChromeOptions options = new ChromeOptions()
-                .setBinary(CHROMIUM.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                        "--user-data-dir=" + dir.resolve("profile"), "--window-size=800,600");
-        // The driver binary is given outright, so Selenium Manager never tries to download one.
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start(dir.resolve("profile"), 800, 600);
     }
 
     @AfterEach
