@@ -4,15 +4,26 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.scanout.core.DrmFormat;
 import io.scanout.core.Frame;
+import io.scanout.core.FrameMemory;
+import io.scanout.core.PlaneLayout;
+import io.scanout.core.VideoFormat;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The X screen's pixels, fetched into a System V shared-memory segment the X server writes
  * directly ({@code XShmGetImage}: no copy through the socket), or — where MIT-SHM is missing or
- * refused, as for a remote server — with plain {@code XGetImage}. Then copied row by row into a
- * pooled frame. Confined to the capture thread; {@link #close()} detaches and frees the segment.
+ * refused, as for a remote server — with plain {@code XGetImage}. Then either copied row by row into
+ * a pooled frame ({@link #captureInto}) or, with shared memory, lent out as a frame itself
+ * ({@link #captureShared}): no copy at all, as FFmpeg's x11grab does.
+ *
+ * <p>Confined to the capture thread, except that a lent frame is released on any thread. The
+ * segment has one owner count: one hold for this image and one per lent frame; {@link #close()}
+ * detaches it from the X server at once and drops this image's hold, and whoever drops the last
+ * hold unmaps it.
  */
 final class ScreenImage implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ScreenImage.class);
@@ -26,6 +37,7 @@ final class ScreenImage implements AutoCloseable {
     private final Pointer shmAddress;
     private final int bytesPerLine;
     private final DrmFormat format;
+    private final AtomicInteger holds = new AtomicInteger(1);
 
     private ScreenImage(Pointer display, long root, int width, int height, Memory shmInfo, Pointer image,
                         Pointer shmAddress, int bytesPerLine, DrmFormat format) {
@@ -64,6 +76,16 @@ final class ScreenImage implements AutoCloseable {
         }
         log.info("X display: MIT-SHM is not available; capturing with XGetImage (slower)");
         return new ScreenImage(display, root, width, height, null, null, null, 0, format);
+    }
+
+    /** Another shared-memory image of the root window; null where shared memory does not work. */
+    static ScreenImage openSharedOnly(Pointer display, int screen, long root, int width, int height)
+            throws X11Exception {
+        if (!Xlib.Xext.LIB.XShmQueryExtension(display)) {
+            return null;
+        }
+        return openShared(display, Xlib.X11.LIB.XDefaultVisual(display, screen), Xlib.X11.LIB.XDefaultDepth(display,
+                screen), root, width, height);
     }
 
     private static ScreenImage openShared(Pointer display, Pointer visual, int depth, long root, int width, int height)
@@ -174,6 +196,67 @@ final class ScreenImage implements AutoCloseable {
         }
     }
 
+    /** Whether no frame lent from this image is still held, so the X server may write it again. */
+    boolean isFree() {
+        return holds.get() == 1;
+    }
+
+    /**
+     * Fetches the screen into this image's segment and lends the segment out as a frame of
+     * {@code format}, without copying; until that frame's last reference is released the image is
+     * not {@link #isFree() free}. Shared images only.
+     */
+    Frame captureShared(VideoFormat format) throws X11Exception {
+        if (image == null || !isFree()) {
+            throw new IllegalStateException("only a free shared-memory image lends its pixels");
+        }
+        if (!Xlib.Xext.LIB.XShmGetImage(display, root, image, 0, 0, Xlib.ALL_PLANES)) {
+            XErrors.check(display, "XShmGetImage");
+            throw new X11Exception("XShmGetImage of the root window failed");
+        }
+        XErrors.check(display, "XShmGetImage");
+        long size = (long) bytesPerLine * height;
+        PlaneLayout layout = PlaneLayout.of(format.format(), width, height, new long[] {0},
+                new int[] {bytesPerLine}, size);
+        holds.incrementAndGet();
+        return Frame.wrap(new LentSegment(size), layout);
+    }
+
+    private void dropHold() {
+        if (holds.decrementAndGet() == 0) {
+            Xlib.Shm.LIB.shmdt(shmAddress);
+        }
+    }
+
+    /** The segment as a frame's memory: freeing it gives the frame's hold back. */
+    private final class LentSegment implements FrameMemory {
+        private final long size;
+
+        LentSegment(long size) {
+            this.size = size;
+        }
+
+        @Override
+        public long address() {
+            return Pointer.nativeValue(shmAddress);
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        @Override
+        public ByteBuffer buffer() {
+            return shmAddress.getByteBuffer(0, size).order(ByteOrder.nativeOrder());
+        }
+
+        @Override
+        public void free() {
+            dropHold();
+        }
+    }
+
     private void copyRows(ByteBuffer source, int sourceStride, ByteBuffer target, int targetStride, int rowBytes) {
         if (sourceStride == targetStride) {
             target.put(0, source, 0, sourceStride * (height - 1) + rowBytes);
@@ -193,9 +276,9 @@ final class ScreenImage implements AutoCloseable {
             Xlib.Xext.LIB.XShmDetach(display, shmInfo);
             Xlib.X11.LIB.XSync(display, false);
         }
-        // The data is the segment, not Xlib's to free.
+        // The data is the segment, not Xlib's to free; frames still holding it keep it mapped.
         image.setPointer(Xlib.IMAGE_DATA, null);
         Xlib.X11.LIB.XDestroyImage(image);
-        Xlib.Shm.LIB.shmdt(shmAddress);
+        dropHold();
     }
 }

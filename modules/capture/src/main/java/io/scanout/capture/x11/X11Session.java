@@ -113,10 +113,10 @@ final class X11Session implements Runnable {
         RootSize size = RootSize.of(display, root);
         start = System.nanoTime();
         while (size != null) {
-            ScreenImage image;
+            ScreenImages image;
             DamageTracker damage;
             synchronized (SETUP) {
-                image = ScreenImage.open(display, screen, root, size.width(), size.height());
+                image = ScreenImages.open(display, screen, root, size.width(), size.height());
                 try {
                     damage = settings.damage() ? DamageTracker.open(display, root, size.width(), size.height()) : null;
                 } catch (X11Exception | RuntimeException e) {
@@ -142,7 +142,7 @@ final class X11Session implements Runnable {
      * size): the caller then sets up capture again at that size, and the first frame after it
      * carries the format change.
      */
-    private RootSize loop(Pointer display, long root, ScreenImage image, DamageTracker damage, RootSize size)
+    private RootSize loop(Pointer display, long root, ScreenImages image, DamageTracker damage, RootSize size)
             throws X11Exception {
         VideoFormat format = new VideoFormat(image.format(), size.width(), size.height());
         log.info("x11 {}: {} with {}, damage from {}", settings.display(), format,
@@ -174,11 +174,10 @@ final class X11Session implements Runnable {
                 if (sink.requestedFromDownstream() <= 0) {
                     meters.frameDropped(DropReason.BACKPRESSURE);
                 } else if (first || !pending.isEmpty()) {
-                    Frame frame = pool.acquire(format);
+                    Frame frame;
                     try {
-                        image.captureInto(frame);
+                        frame = image.capture(pool, format);
                     } catch (X11Exception e) {
-                        frame.release();
                         // The screen shrank between the size check and the grab (BadMatch): follow it.
                         RootSize after = RootSize.of(display, root);
                         if (!after.equals(size)) {
@@ -186,9 +185,6 @@ final class X11Session implements Runnable {
                                     size, after);
                             return after;
                         }
-                        throw e;
-                    } catch (RuntimeException e) {
-                        frame.release();
                         throw e;
                     }
                     meters.stageTook(Stage.CAPTURE, System.nanoTime() - now);

@@ -11,7 +11,10 @@ import reactor.core.publisher.FluxSink;
 /**
  * An X server's screen, {@code x11:DISPLAY[?fps=N&damage=0]} (see {@link X11Settings}), captured
  * with MIT-SHM {@code XShmGetImage} through JNA (plain {@code XGetImage} where shared memory is
- * unavailable) into {@code XR24} frames, with damage from the DAMAGE extension.
+ * unavailable) into {@code XR24} frames, with damage from the DAMAGE extension. The frames are the
+ * shared-memory segments the X server wrote, lent out without a copy (as FFmpeg's x11grab does, and
+ * measured faster than a copy, see benchmarks/README.md); while every lent segment is still held
+ * downstream, a frame is a pooled copy instead.
  *
  * <p>Each subscription to {@link #frames()} opens its own connection to the X server on its own
  * thread, {@code scanout-x11-N}, and closes it on cancel. With DAMAGE, a frame is captured only

@@ -113,6 +113,23 @@ class X11SourceTest {
     }
 
     @Test
+    void framesAreTheSharedSegmentsThemselvesUntilAllAreHeldThenPooledCopies() throws Exception {
+        XwdImage screen = display.screenshot();
+        // Without damage every tick is a whole frame; hold six without releasing any.
+        List<FrameEvent> held = source("?fps=60&damage=0").frames().take(6).collectList().block(LIMIT);
+        try {
+            // Three shared-memory images are lent as they are; while they are held, frames are copies.
+            assertThat(pool.stats().acquired()).as("pooled copies").isEqualTo(3);
+            for (FrameEvent e : held) {
+                assertThat(FrameCompare.differences(e.frame(), screen)).isNull();
+            }
+        } finally {
+            // The source is gone (take(6) cancelled it): the lent segments are still mapped until now.
+            held.forEach(FrameEvent::release);
+        }
+    }
+
+    @Test
     void aStillScreenSendsNothingMoreAndADrawingSendsItsDamage() throws Exception {
         List<FrameEvent> held = new CopyOnWriteArrayList<>();
         try {
