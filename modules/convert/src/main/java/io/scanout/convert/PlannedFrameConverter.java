@@ -18,9 +18,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link FrameConverter}: a {@link Conversion} per input format and size, kept while frames
  * keep that format and size, so the per-frame path compares three fields and runs it — no object
- * is made but the output frame's reference. The conversion is {@link DirectConversion} (no
- * libswscale) for 32-bit RGB to NV12 or YU12 without scaling, the common case of a desktop, and a
- * libswscale {@link ConversionPlan} for everything else.
+ * is made but the output frame's reference. The conversion is a libswscale {@link ConversionPlan};
+ * with the system property {@value #DIRECT_PROPERTY}{@code =true}, 32-bit RGB to NV12 or YU12
+ * without scaling takes {@link DirectConversion} (no libswscale) instead. libswscale is the default
+ * because it measured faster on a quiet machine (XR24→NV12 at 1920×1080: 2.6 ms against 3.3 ms,
+ * at 3840×2160: 10.1 against 15.0; benchmarks/README.md); the direct path is there to measure on
+ * other CPUs.
  *
  * <p>Native state and threads: the conversion's libswscale contexts or helper threads, made with
  * the first frame and again on each change of input format or size, freed by {@link #close()}
@@ -28,21 +31,29 @@ import org.slf4j.LoggerFactory;
  */
 final class PlannedFrameConverter implements FrameConverter {
     private static final Logger log = LoggerFactory.getLogger(PlannedFrameConverter.class);
+    static final String DIRECT_PROPERTY = "scanout.convert.direct";
 
     private final ConvertSettings settings;
     private final FramePool pool;
     private final ExclusiveUse use;
+    private final boolean direct;
     private DrmFormat preparedFormat;
     private int preparedWidth;
     private int preparedHeight;
     private Conversion plan;
 
     PlannedFrameConverter(ConvertSettings settings, FramePool pool) {
+        this(settings, pool, Boolean.getBoolean(DIRECT_PROPERTY));
+    }
+
+    /** With the direct path for what it supports ({@code direct}), or libswscale for everything. */
+    PlannedFrameConverter(ConvertSettings settings, FramePool pool, boolean direct) {
         if (settings == null || pool == null) {
             throw new IllegalArgumentException("settings and pool are required");
         }
         this.settings = settings;
         this.pool = pool;
+        this.direct = direct;
         this.use = new ExclusiveUse("the converter to " + settings.target(), this::freePlan);
     }
 
@@ -109,7 +120,7 @@ final class PlannedFrameConverter implements FrameConverter {
     /** (Re)makes the plan for a new input format or size. */
     private void prepare(VideoFormat input) {
         freePlan();
-        plan = DirectConversion.supports(input, settings) ? DirectConversion.create(input, settings)
+        plan = direct && DirectConversion.supports(input, settings) ? DirectConversion.create(input, settings)
                 : ConversionPlan.create(input, settings);
         preparedFormat = input.format();
         preparedWidth = input.width();

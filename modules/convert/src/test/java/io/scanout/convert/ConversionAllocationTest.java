@@ -36,7 +36,7 @@ class ConversionAllocationTest {
     static Stream<Arguments> conversions() {
         return Stream.of(
                 Arguments.of(DrmFormat.XR24, ConvertSettings.to(DrmFormat.NV12)),
-                // The direct path with helper threads: the bands they run allocate nothing either.
+                // libswscale's slice threads allocate nothing either.
                 Arguments.of(DrmFormat.AB24, ConvertSettings.to(DrmFormat.YU12).withThreads(2)),
                 Arguments.of(DrmFormat.RG16, ConvertSettings.to(DrmFormat.NV12)),
                 Arguments.of(DrmFormat.XR30, ConvertSettings.to(DrmFormat.P010)),
@@ -78,6 +78,36 @@ class ConversionAllocationTest {
             long scratch = input == DrmFormat.RG16 ? poolOnly : 0;
             assertThat(converting).as("bytes allocated by %d conversions (pool alone: %d)", FRAMES, poolOnly)
                     .isLessThan(poolOnly + scratch + FRAMES);
+        } finally {
+            in.release();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void theDirectPathWithHelperThreadsAllocatesNothingPerFrame() {
+        // Opt-in (scanout.convert.direct), so run here on its own: the bands its threads run allocate nothing.
+        Frame in = pool.acquire(new VideoFormat(DrmFormat.AB24, 640, 360));
+        ConvertSettings settings = ConvertSettings.to(DrmFormat.YU12).withThreads(2);
+        try (io.scanout.convert.internal.DirectConversion direct =
+                     io.scanout.convert.internal.DirectConversion.create(in.videoFormat(), settings)) {
+            for (int i = 0; i < FRAMES; i++) {
+                direct.run(in, pool).release();
+            }
+            long start = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < FRAMES; i++) {
+                direct.run(in, pool).release();
+            }
+            long converting = threads.getCurrentThreadAllocatedBytes() - start;
+            VideoFormat out = new VideoFormat(DrmFormat.YU12, 640, 360);
+            io.scanout.core.PlaneLayout layout = io.scanout.core.PlaneLayout.packed(out.format(), out.width(),
+                    out.height(), FramePool.STRIDE_ALIGNMENT);
+            start = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < FRAMES; i++) {
+                pool.acquire(layout).release();
+            }
+            long poolOnly = threads.getCurrentThreadAllocatedBytes() - start;
+            assertThat(converting).as("bytes allocated by %d direct conversions (pool alone: %d)", FRAMES, poolOnly)
+                    .isLessThan(poolOnly + FRAMES);
         } finally {
             in.release();
         }

@@ -58,6 +58,11 @@ class DirectConversionTest {
         return out.stream();
     }
 
+    /** The stage's converter with the direct path on (it is opt-in, see PlannedFrameConverter). */
+    private static FrameConverter direct(ConvertSettings settings, FramePool pool) {
+        return new PlannedFrameConverter(settings, pool, true);
+    }
+
     @ParameterizedTest(name = "{0} -> {1} in {2}")
     @MethodSource("inputsTargetsAndColorimetries")
     void everySampleOfRandomPixelsMatchesTheFormula(DrmFormat input, DrmFormat target, Colorimetry colorimetry) {
@@ -71,7 +76,7 @@ class DirectConversionTest {
         TestImages.paint(in, picture);
         ConvertSettings settings = ConvertSettings.to(target).withColorimetry(colorimetry);
         assertThat(DirectConversion.supports(in.videoFormat(), settings)).isTrue();
-        try (FrameConverter converter = FrameConverter.create(settings, pool)) {
+        try (FrameConverter converter = direct(settings, pool)) {
             Yuv out = new Yuv(keep(converter.convert(in)));
             assertMatchesFormula(out, picture, input, colorimetry, width, height);
         }
@@ -82,8 +87,8 @@ class DirectConversionTest {
         VideoFormat format = new VideoFormat(DrmFormat.XR24, 1920, 1080);
         Frame in = keep(pool.acquire(format));
         TestImages.paint(in, random(1920, 1080, 5));
-        try (FrameConverter one = FrameConverter.create(ConvertSettings.to(DrmFormat.NV12).withThreads(1), pool);
-             FrameConverter four = FrameConverter.create(ConvertSettings.to(DrmFormat.NV12).withThreads(4), pool)) {
+        try (FrameConverter one = direct(ConvertSettings.to(DrmFormat.NV12).withThreads(1), pool);
+             FrameConverter four = direct(ConvertSettings.to(DrmFormat.NV12).withThreads(4), pool)) {
             Frame single = keep(one.convert(in));
             for (int run = 0; run < 5; run++) {
                 Frame banded = four.convert(in);
@@ -105,8 +110,8 @@ class DirectConversionTest {
         Rect crop = new Rect(3, 5, 34, 20);
         Frame alone = keep(pool.acquire(new VideoFormat(DrmFormat.XB24, 34, 20)));
         TestImages.paint(alone, (x, y) -> picture.applyAsInt(x + 3, y + 5));
-        try (FrameConverter cropping = FrameConverter.create(ConvertSettings.to(DrmFormat.YU12).withCrop(crop), pool);
-             FrameConverter whole = FrameConverter.to(DrmFormat.YU12, pool)) {
+        try (FrameConverter cropping = direct(ConvertSettings.to(DrmFormat.YU12).withCrop(crop), pool);
+             FrameConverter whole = direct(ConvertSettings.to(DrmFormat.YU12), pool)) {
             Yuv got = new Yuv(keep(cropping.convert(in)));
             Yuv want = new Yuv(keep(whole.convert(alone)));
             assertThat(got.width()).isEqualTo(34);
