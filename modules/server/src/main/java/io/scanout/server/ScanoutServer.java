@@ -12,6 +12,7 @@ import io.scanout.transport.mux.MuxFormat;
 import io.scanout.transport.mux.MuxHandler;
 import io.scanout.transport.push.StreamPushers;
 import io.scanout.transport.security.SecuritySettings;
+import io.scanout.transport.security.TlsSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scanout.server.cli.BindAddress;
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ public final class ScanoutServer implements AutoCloseable {
                     .streamHandler(MuxFormat.FRAGMENTED_MP4.suffix(), MuxHandler.of(MuxFormat.FRAGMENTED_MP4))
                     .build()
                     .start();
-            vnc = startVnc(settings.vnc(), http);
+            vnc = startVnc(settings.vnc(), settings.security().tls(), http);
         } catch (RuntimeException e) {
             closeStreams();
             metrics.close();
@@ -212,14 +213,19 @@ public final class ScanoutServer implements AutoCloseable {
         return RfbSecurity.loopbackOnly().withPassword(vnc.password().orElse(null));
     }
 
-    /** Starts the TCP RFB server when asked; on failure closes the HTTP server already started. */
-    private RfbServer startVnc(VncSettings settings, HttpTransport.Running started) {
+    /**
+     * Starts the TCP RFB server when asked, offering VeNCrypt with the HTTP server's certificate when
+     * there is one (null: none; RFB over WebSocket rides the HTTP server's own TLS instead); on failure
+     * closes the HTTP server already started.
+     */
+    private RfbServer startVnc(VncSettings settings, TlsSettings tls, HttpTransport.Running started) {
         if (settings.bind().isEmpty()) {
             return null;
         }
+        RfbSecurity security = tls == null ? vncSecurity(settings) : vncSecurity(settings).withTls(tls.sslContext());
         try {
             return RfbServer.start(settings.bind().get().host(), settings.bind().get().port(),
-                    () -> vncStream(settings), vncSecurity(settings));
+                    () -> vncStream(settings), security);
         } catch (RuntimeException e) {
             started.close();
             throw e;

@@ -53,4 +53,37 @@ class VncServerTest {
             }
         }
     }
+
+    @Test
+    void withTheServersCertificateTheVncPortOffersVeNCrypt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path cert = dir.resolve("cert.pem");
+        java.nio.file.Path key = dir.resolve("key.pem");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=localhost")
+                .redirectErrorStream(true).start();
+        String output = new String(openssl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(openssl.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && openssl.exitValue() == 0)
+                .as(output).isTrue();
+        VncSettings vnc = new VncSettings(Optional.of(new BindAddress("127.0.0.1", 0)), Optional.of("pw-12345"),
+                Optional.empty());
+        ServerSettings settings = new ServerSettings(new BindAddress("127.0.0.1", 0), List.of(
+                new StreamSettings("desk", "synthetic:320x240@15", Scaling.none(), EncoderSettings.builder().build(),
+                        ViewerLimits.defaults())), vnc)
+                .withSecurity(io.scanout.transport.security.SecuritySettings.builder()
+                        .tls(io.scanout.transport.security.TlsSettings.load(cert, key)).build());
+        try (ScanoutServer server = ScanoutServer.start(settings);
+             java.net.Socket socket = new java.net.Socket("127.0.0.1", server.vncPort().orElseThrow())) {
+            socket.setSoTimeout(20_000);
+            java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+            byte[] version = new byte[12];
+            in.readFully(version);
+            assertThat(new String(version, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("RFB 003.008\n");
+            socket.getOutputStream().write(version);
+            byte[] types = new byte[in.readUnsignedByte()];
+            in.readFully(types);
+            // VeNCrypt (19) beside VNC Authentication (2): TLS with the certificate --tls-cert names.
+            assertThat(types).contains((byte) 19, (byte) 2);
+        }
+    }
 }
