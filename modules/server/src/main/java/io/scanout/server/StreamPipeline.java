@@ -47,6 +47,8 @@ final class StreamPipeline implements StreamEndpoint, AutoCloseable {
     private final String sourceName;
     /** The source's input mapped to viewers' pixels; empty unless the settings permit input and the source takes it. */
     private final Optional<InputSink> input;
+    /** The same in the captured picture's pixels, for clients of {@link #pictures()}. */
+    private final Optional<InputSink> pictureInput;
     private final Flux<CursorImage> cursor;
     private final EncodeVideo encoder;
     private final StreamHub hub;
@@ -62,7 +64,8 @@ final class StreamPipeline implements StreamEndpoint, AutoCloseable {
         this.meters = new StreamMeters(registry, settings.id());
         FrameSource source = FrameSources.open(settings.source(), pool, meters);
         this.sourceName = source.uri();
-        this.input = settings.input() ? source.input().map(this::inViewerPixels) : Optional.empty();
+        this.pictureInput = settings.input() ? source.input() : Optional.empty();
+        this.input = pictureInput.map(this::inViewerPixels);
         this.cursor = source.cursorImages();
         this.encoder = EncodeVideo.create(settings.encoder(), meters);
         this.hub = new StreamHub(settings.id(), settings.viewerLimits(), encoder::requestKeyframe, meters);
@@ -143,6 +146,11 @@ final class StreamPipeline implements StreamEndpoint, AutoCloseable {
     @Override
     public Optional<InputSink> input() {
         return input;
+    }
+
+    @Override
+    public Optional<InputSink> inputInPicturePixels() {
+        return pictureInput;
     }
 
     @Override

@@ -27,6 +27,14 @@ public interface StreamEndpoint {
     }
 
     /**
+     * The same input as {@link #input()}, for clients that see {@link #pictures()}: their pointer is in
+     * the captured picture's pixels, not in the (perhaps scaled) video's.
+     */
+    default Optional<InputSink> inputInPicturePixels() {
+        return input();
+    }
+
+    /**
      * The pointer image, when the source sends it apart from the frames. Hot: a new subscriber gets
      * the current image first. Empty for sources that draw the pointer into the frames.
      */

@@ -408,7 +408,7 @@ final class RfbSession {
                 ByteBuffer k = inbound.take(8);
                 boolean down = k.get(1) != 0;
                 int keysym = k.getInt(4);
-                stream.input().ifPresent(input -> input.key(keysym, down));
+                updates.input().ifPresent(input -> input.key(keysym, down));
                 return true;
             }
             case 5: { // PointerEvent
@@ -419,7 +419,7 @@ final class RfbSession {
                 int buttons = p.get(1) & 0xff;
                 int x = p.getShort(2) & 0xffff;
                 int y = p.getShort(4) & 0xffff;
-                stream.input().ifPresent(input -> input.pointer(x, y, buttons));
+                updates.input().ifPresent(input -> input.pointer(x, y, buttons));
                 return true;
             }
             case 6: { // ClientCutText: bounded, skipped

@@ -10,11 +10,13 @@ import io.scanout.core.Frame;
 import io.scanout.core.FrameEvent;
 import io.scanout.core.Rect;
 import io.scanout.core.input.CursorImage;
+import io.scanout.core.input.InputSink;
 import io.scanout.core.metrics.Stage;
 import io.scanout.core.metrics.StreamMeters;
 import io.scanout.transport.HubPacket;
 import io.scanout.transport.StreamEndpoint;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -125,6 +127,14 @@ final class RfbUpdates {
             cursors = null;
             arrivedCursor.set(null);
         }
+    }
+
+    /**
+     * Where this client's keyboard and mouse go: its pointer is in the video's pixels when it
+     * watches video, in the captured picture's otherwise.
+     */
+    Optional<InputSink> input() {
+        return video != null ? stream.input() : stream.inputInPicturePixels();
     }
 
     void request(boolean incremental, Rect area) {

@@ -106,6 +106,22 @@ class RfbProtocolTest {
         }
     }
 
+    /** A client of pictures points in the captured picture's pixels, so its input takes the unscaled way. */
+    @Test
+    void aPictureClientsInputGoesToTheSourceInPicturePixels() throws Exception {
+        try (RawRfbClient c = client(RfbSecurity.loopbackOnly())) {
+            c.connectWithNone();
+            c.setEncodings(0);
+            c.request(false, 0, 0, WIDTH, HEIGHT);
+            c.readUpdate(4);
+            c.out.write(new byte[] {5, 1, 0, 10, 0, 20}); // PointerEvent: left button at 10,20
+            c.out.write(new byte[] {4, 1, 0, 0, 0, 0, 0, 0x61}); // KeyEvent: 'a' down
+            c.out.flush();
+            RfbServerTest.await(() -> stream.inputs.size() == 2, "input seen: " + stream.inputs);
+            assertThat(stream.inputs).containsExactly("picture pointer 10,20,1", "picture key 97,true");
+        }
+    }
+
     private static int scale(int component, int max) {
         return (component * max + 127) / 255;
     }

@@ -8,11 +8,15 @@ import io.scanout.core.Frame;
 import io.scanout.core.FrameEvent;
 import io.scanout.core.FramePool;
 import io.scanout.core.VideoFormat;
+import io.scanout.core.input.InputSink;
 import io.scanout.core.metrics.StreamMeters;
 import io.scanout.transport.StreamEndpoint;
 import io.scanout.transport.StreamHub;
 import io.scanout.transport.StreamInfo;
 import io.scanout.transport.ViewerLimits;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import reactor.core.publisher.Flux;
 
 /**
@@ -26,6 +30,8 @@ final class SyntheticEndpoint implements StreamEndpoint {
     final SyntheticSource source;
     final StreamHub hub;
     private final String id;
+    /** What reached the input sinks, in order. */
+    final List<String> inputs = new CopyOnWriteArrayList<>();
 
     SyntheticEndpoint(String id, int width, int height, int fps, DrmFormat format) {
         this.id = id;
@@ -49,6 +55,32 @@ final class SyntheticEndpoint implements StreamEndpoint {
     @Override
     public Flux<FrameEvent> pictures() {
         return source.frames();
+    }
+
+    /** Input as video viewers send it: recorded as "video pointer X,Y,BUTTONS" / "video key KEYSYM,DOWN". */
+    @Override
+    public Optional<InputSink> input() {
+        return Optional.of(recording("video"));
+    }
+
+    /** Input in the pictures' pixels: recorded as "picture …". */
+    @Override
+    public Optional<InputSink> inputInPicturePixels() {
+        return Optional.of(recording("picture"));
+    }
+
+    private InputSink recording(String kind) {
+        return new InputSink() {
+            @Override
+            public boolean pointer(int x, int y, int buttons) {
+                return inputs.add(kind + " pointer " + x + "," + y + "," + buttons);
+            }
+
+            @Override
+            public boolean key(int keysym, boolean down) {
+                return inputs.add(kind + " key " + keysym + "," + down);
+            }
+        };
     }
 
     SyntheticPattern pattern() {
