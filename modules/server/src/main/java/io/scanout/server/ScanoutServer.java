@@ -11,6 +11,7 @@ import io.scanout.transport.StreamInfo;
 import io.scanout.transport.mux.MuxFormat;
 import io.scanout.transport.mux.MuxHandler;
 import io.scanout.transport.push.StreamPushers;
+import io.scanout.transport.security.ConnectionLimits;
 import io.scanout.transport.security.SecuritySettings;
 import io.scanout.transport.security.TlsSettings;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -71,7 +72,7 @@ public final class ScanoutServer implements AutoCloseable {
                     .streamHandler(MuxFormat.FRAGMENTED_MP4.suffix(), MuxHandler.of(MuxFormat.FRAGMENTED_MP4))
                     .build()
                     .start();
-            vnc = startVnc(settings.vnc(), settings.security().tls(), http);
+            vnc = startVnc(settings.vnc(), settings.security(), http);
         } catch (RuntimeException e) {
             closeStreams();
             metrics.close();
@@ -215,17 +216,19 @@ public final class ScanoutServer implements AutoCloseable {
 
     /**
      * Starts the TCP RFB server when asked, offering VeNCrypt with the HTTP server's certificate when
-     * there is one (null: none; RFB over WebSocket rides the HTTP server's own TLS instead); on failure
-     * closes the HTTP server already started.
+     * there is one (RFB over WebSocket rides the HTTP server's own TLS instead) and holding to the same
+     * connection limits; on failure closes the HTTP server already started.
      */
-    private RfbServer startVnc(VncSettings settings, TlsSettings tls, HttpTransport.Running started) {
+    private RfbServer startVnc(VncSettings settings, SecuritySettings server, HttpTransport.Running started) {
         if (settings.bind().isEmpty()) {
             return null;
         }
+        TlsSettings tls = server.tls();
         RfbSecurity security = tls == null ? vncSecurity(settings) : vncSecurity(settings).withTls(tls.sslContext());
+        ConnectionLimits limits = new ConnectionLimits(server.maxConnectionsPerClient(), server.maxConnections());
         try {
             return RfbServer.start(settings.bind().get().host(), settings.bind().get().port(),
-                    () -> vncStream(settings), security);
+                    () -> vncStream(settings), security, limits);
         } catch (RuntimeException e) {
             started.close();
             throw e;

@@ -5,6 +5,9 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.scanout.transport.StreamEndpoint;
+import io.scanout.transport.security.ConnectionLimits;
+import io.scanout.transport.security.SecuritySettings;
+import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -47,6 +50,17 @@ public final class RfbServer implements AutoCloseable {
      */
     public static RfbServer start(String host, int port, Supplier<Optional<StreamEndpoint>> stream,
                                   RfbSecurity security) {
+        SecuritySettings defaults = SecuritySettings.open();
+        return start(host, port, stream, security,
+                new ConnectionLimits(defaults.maxConnectionsPerClient(), defaults.maxConnections()));
+    }
+
+    /**
+     * As {@link #start(String, int, Supplier, RfbSecurity)}, with {@code limits} on the connections
+     * one client address and all clients may hold: a connection past them is closed at once.
+     */
+    public static RfbServer start(String host, int port, Supplier<Optional<StreamEndpoint>> stream,
+                                  RfbSecurity security, ConnectionLimits limits) {
         if (host == null || host.isEmpty() || port < 0 || port > 0xffff || stream == null || security == null) {
             throw new IllegalArgumentException("an RFB server needs a host, a port in 0..65535, a stream and security");
         }
@@ -55,14 +69,14 @@ public final class RfbServer implements AutoCloseable {
                 .host(host)
                 .port(port)
                 .doOnConnection(connection -> clients.add(connection.channel()))
-                .handle((in, out) -> serve(in, out, stream, security))
+                .handle((in, out) -> serve(in, out, stream, security, limits))
                 .bindNow();
         log.info("VNC (RFB 3.8) listening on {}:{}", server.host(), server.port());
         return new RfbServer(server, clients);
     }
 
     private static Publisher<Void> serve(NettyInbound in, NettyOutbound out, Supplier<Optional<StreamEndpoint>> stream,
-                                         RfbSecurity security) {
+                                         RfbSecurity security, ConnectionLimits limits) {
         Channel[] channel = new Channel[1];
         in.withConnection(connection -> channel[0] = connection.channel());
         Optional<StreamEndpoint> endpoint = stream.get();
@@ -70,6 +84,15 @@ public final class RfbServer implements AutoCloseable {
             log.warn("VNC client {} refused: the stream it would watch is not running", channel[0].remoteAddress());
             return Mono.empty();
         }
+        ConnectionLimits.Acquired place = limits.tryAcquire(((InetSocketAddress) channel[0].remoteAddress()).getAddress());
+        if (place.lease() == null) {
+            log.warn("VNC client {} refused: {}", channel[0].remoteAddress(),
+                    place.refusal() == ConnectionLimits.Refusal.PER_CLIENT
+                            ? "too many connections from its address (at most " + limits.perClient() + ")"
+                            : "the server is at its connection limit (" + limits.total() + ")");
+            return Mono.empty();
+        }
+        ConnectionLimits.Lease lease = place.lease();
         RfbSession session = new RfbSession(endpoint.get(), security, RfbWire.tcp(channel[0]),
                 Schedulers.boundedElastic().createWorker());
         session.start();
@@ -81,7 +104,10 @@ public final class RfbServer implements AutoCloseable {
                     log.debug("VNC connection ended: {}", e.toString());
                     return Mono.empty();
                 })
-                .doFinally(signal -> session.disconnected());
+                .doFinally(signal -> {
+                    lease.close();
+                    session.disconnected();
+                });
     }
 
     /** The bound port (the real one when 0 was asked for). */

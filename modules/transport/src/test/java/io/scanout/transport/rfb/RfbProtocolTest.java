@@ -122,6 +122,28 @@ class RfbProtocolTest {
         }
     }
 
+    @Test
+    void connectionsPastTheLimitOfOneAddressAreClosedAtOnceWhileTheOthersWork() throws Exception {
+        server = RfbServer.start("127.0.0.1", 0, () -> Optional.<StreamEndpoint>of(stream),
+                RfbSecurity.loopbackOnly(), new io.scanout.transport.security.ConnectionLimits(2, 100));
+        try (java.net.Socket first = new java.net.Socket("127.0.0.1", server.port());
+             java.net.Socket second = new java.net.Socket("127.0.0.1", server.port());
+             java.net.Socket third = new java.net.Socket("127.0.0.1", server.port())) {
+            for (java.net.Socket s : List.of(first, second, third)) {
+                s.setSoTimeout(20_000);
+            }
+            byte[] version = new byte[12];
+            new java.io.DataInputStream(first.getInputStream()).readFully(version);
+            new java.io.DataInputStream(second.getInputStream()).readFully(version);
+            assertThat(third.getInputStream().read()).as("the third connection is closed unanswered").isEqualTo(-1);
+        }
+        // Places come back when connections close.
+        try (RawRfbClient again = new RawRfbClient("127.0.0.1", server.port())) {
+            again.connectWithNone();
+            assertThat(again.name).isEqualTo("desk");
+        }
+    }
+
     private static int scale(int component, int max) {
         return (component * max + 127) / 255;
     }
