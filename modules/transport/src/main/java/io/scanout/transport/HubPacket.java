@@ -45,7 +45,9 @@ public final class HubPacket {
      * The packet's bytes in direct memory, read-only, positioned at 0; each call a new view of one
      * shared copy. A socket writes heap bytes by copying them into direct memory first, once per
      * viewer; a payload copied once here goes to every viewer's socket without another copy. The
-     * copy is the garbage collector's to free, so no viewer has to release it.
+     * copy is the garbage collector's to free, so no viewer has to release it: it goes with the
+     * young-generation collection that takes this packet, and the packet's own heap bytes, as large
+     * as the copy, make those collections come at least as often as the copies add up.
      */
     public ByteBuffer directPayload() {
         ByteBuffer payload = directPayload;
