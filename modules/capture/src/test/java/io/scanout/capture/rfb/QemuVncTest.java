@@ -1,7 +1,6 @@
 package io.scanout.capture.rfb;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.scanout.capture.testing.QemuGuest;
@@ -11,7 +10,6 @@ import io.scanout.core.FrameEvent;
 import io.scanout.core.FramePool;
 import io.scanout.core.VideoFormat;
 import io.scanout.core.metrics.StreamMeters;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,12 +40,7 @@ class QemuVncTest {
 
     @BeforeAll
     static void boot() throws Exception {
-        assumeTrue(Files.isExecutable(QemuGuest.QEMU), "qemu-system-x86_64 is not installed (apt-get install"
-                + " qemu-system-x86)");
-        Path kernel = QemuGuest.kernel();
-        assumeTrue(kernel != null, "no /boot/vmlinuz-* (apt-get install linux-image-amd64)");
-        assumeTrue(Files.isExecutable(QemuGuest.BUSYBOX), "no static busybox (apt-get install busybox-static)");
-        guest = QemuGuest.boot(kernel, dir, BOOT);
+        guest = QemuGuest.bootOrSkip(dir, BOOT);
         X11vncTest.awaitPort(guest.vncPort());
     }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A QEMU guest for a test: {@code qemu-system-x86_64} with TCG, Debian's kernel and a busybox
@@ -81,6 +82,19 @@ public final class QemuGuest implements AutoCloseable {
             return files.filter(p -> p.getFileName().toString().startsWith("vmlinuz-")).sorted()
                     .reduce((a, b) -> b).orElse(null);
         }
+    }
+
+    /**
+     * Boots the guest with Debian's kernel, or skips the calling test (a JUnit assumption) naming the
+     * package that is missing: qemu-system-x86, linux-image-amd64 or busybox-static.
+     */
+    public static QemuGuest bootOrSkip(Path dir, Duration limit) throws IOException, InterruptedException {
+        Assumptions.assumeTrue(Files.isExecutable(QEMU),
+                "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)");
+        Path kernel = kernel();
+        Assumptions.assumeTrue(kernel != null, "no /boot/vmlinuz-* (apt-get install linux-image-amd64)");
+        Assumptions.assumeTrue(Files.isExecutable(BUSYBOX), "no static busybox (apt-get install busybox-static)");
+        return boot(kernel, dir, limit);
     }
 
     /** Boots the guest; returns once its init said READY (or fails with the console's last lines). */
