@@ -4,13 +4,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.scanout.core.Codec;
 import io.scanout.core.CodecConfig;
+import io.scanout.core.EncodedPacket;
+import io.scanout.core.metrics.StreamMeters;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import reactor.core.publisher.Flux;
 
 /**
  * A real H.264 stream for tests, made by Debian's ffmpeg (libx264) and cut into access units:
@@ -110,5 +115,34 @@ record H264Clip(CodecConfig config, List<byte[]> accessUnits, List<Boolean> keyf
             }
         }
         return out.toByteArray();
+    }
+
+    /**
+     * A hub for stream "desk" fed this clip in a loop at 30 fps, each packet's capture time now, its
+     * access units as {@code accessUnit} gives them by index. The caller disposes the hub.
+     */
+    StreamHub loop(IntFunction<byte[]> accessUnit) {
+        StreamHub hub = new StreamHub("desk", ViewerLimits.defaults(), () -> { }, StreamMeters.noop());
+        int n = accessUnits.size();
+        hub.connect(Flux.interval(Duration.ofMillis(33)).onBackpressureDrop()
+                .map(i -> new EncodedPacket(config, accessUnit.apply((int) (i % n)), i * 33_333,
+                        keyframes.get((int) (i % n)), i, System.nanoTime())));
+        return hub;
+    }
+
+    /** Stream "desk" over {@code hub}, described as a {@code width}×{@code height} H.264 clip. */
+    static StreamEndpoint endpoint(StreamHub hub, int width, int height) {
+        StreamInfo info = new StreamInfo("desk", "test:clip", width, height, "XR24", "h264", "libx264", 0, 30, "running");
+        return new StreamEndpoint() {
+            @Override
+            public StreamHub hub() {
+                return hub;
+            }
+
+            @Override
+            public StreamInfo info() {
+                return info;
+            }
+        };
     }
 }

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import io.scanout.transport.testing.HeadlessChromium;
-import io.scanout.core.EncodedPacket;
-import io.scanout.core.metrics.StreamMeters;
 import io.scanout.transport.rfb.RfbSecurity;
 import io.scanout.transport.rfb.RfbWebSocketHandler;
 import io.scanout.transport.security.OriginPolicy;
 import io.scanout.transport.security.SecuritySettings;
+import io.scanout.transport.testing.HeadlessChromium;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -28,7 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
-import reactor.core.publisher.Flux;
 
 /**
  * noVNC 1.7 (from the npm registry, {@code @novnc/novnc}) in Debian's headless Chromium, connected
@@ -74,23 +71,8 @@ class NoVncBrowserTest {
         Path novnc = noVnc();
         H264Clip clip = singleSliceClip();
 
-        hub = new StreamHub("desk", ViewerLimits.defaults(), () -> { }, StreamMeters.noop());
-        int n = clip.accessUnits().size();
-        hub.connect(Flux.interval(Duration.ofMillis(33)).onBackpressureDrop()
-                .map(i -> new EncodedPacket(clip.config(), clip.withoutParameterSets((int) (i % n)), i * 33_333,
-                        clip.keyframes().get((int) (i % n)), i, System.nanoTime())));
-        StreamInfo info = new StreamInfo("desk", "test:clip", WIDTH, HEIGHT, "XR24", "h264", "libx264", 0, 30, "running");
-        StreamEndpoint endpoint = new StreamEndpoint() {
-            @Override
-            public StreamHub hub() {
-                return hub;
-            }
-
-            @Override
-            public StreamInfo info() {
-                return info;
-            }
-        };
+        hub = clip.loop(clip::withoutParameterSets);
+        StreamEndpoint endpoint = H264Clip.endpoint(hub, WIDTH, HEIGHT);
         files = staticServer(novnc);
         String pageOrigin = "http://127.0.0.1:" + files.getAddress().getPort();
         server = HttpTransport.builder()
@@ -104,7 +86,7 @@ class NoVncBrowserTest {
 
                     @Override
                     public List<StreamInfo> list() {
-                        return List.of(info);
+                        return List.of(endpoint.info());
                     }
                 })
                 .streamHandler("/rfb", new RfbWebSocketHandler(RfbSecurity.loopbackOnly()))

@@ -2,8 +2,6 @@ package io.scanout.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.scanout.core.EncodedPacket;
-import io.scanout.core.metrics.StreamMeters;
 import io.scanout.transport.rfb.RfbSecurity;
 import io.scanout.transport.rfb.RfbServer;
 import java.io.ByteArrayOutputStream;
@@ -13,13 +11,11 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import reactor.core.publisher.Flux;
 
 /**
  * Open H.264 over RFB, checked with an independent decoder: a bare client asks for encoding 50,
@@ -49,23 +45,8 @@ class RfbH264Test {
     @Test
     void rectanglesCarryAStreamFfmpegDecodes() throws Exception {
         H264Clip clip = H264Clip.make(dir, WIDTH, HEIGHT, 60, 30);
-        hub = new StreamHub("desk", ViewerLimits.defaults(), () -> { }, StreamMeters.noop());
-        int n = clip.accessUnits().size();
-        hub.connect(Flux.interval(Duration.ofMillis(33)).onBackpressureDrop()
-                .map(i -> new EncodedPacket(clip.config(), clip.withoutParameterSets((int) (i % n)), i * 33_333,
-                        clip.keyframes().get((int) (i % n)), i, System.nanoTime())));
-        StreamInfo info = new StreamInfo("desk", "test:clip", WIDTH, HEIGHT, "XR24", "h264", "libx264", 0, 30, "running");
-        StreamEndpoint endpoint = new StreamEndpoint() {
-            @Override
-            public StreamHub hub() {
-                return hub;
-            }
-
-            @Override
-            public StreamInfo info() {
-                return info;
-            }
-        };
+        hub = clip.loop(clip::withoutParameterSets);
+        StreamEndpoint endpoint = H264Clip.endpoint(hub, WIDTH, HEIGHT);
         server = RfbServer.start("127.0.0.1", 0, () -> Optional.of(endpoint), RfbSecurity.loopbackOnly());
         ByteArrayOutputStream annexB = new ByteArrayOutputStream();
         try (Socket socket = new Socket("127.0.0.1", server.port())) {

@@ -3,15 +3,13 @@ package io.scanout.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scanout.transport.testing.HeadlessChromium;
-import io.scanout.core.EncodedPacket;
-import io.scanout.core.metrics.StreamMeters;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
-import reactor.core.publisher.Flux;
 
 /**
  * The viewer page in a real browser: Debian's Chromium, headless and without a GPU, driven by
@@ -62,24 +59,9 @@ class ViewerPageBrowserTest {
     }
 
     /** Serves the clip, looped at 30 fps, as stream "desk"; each packet's capture time is now. */
-    private void serve(Function<Integer, byte[]> accessUnit) {
-        hub = new StreamHub("desk", ViewerLimits.defaults(), () -> { }, StreamMeters.noop());
-        int n = clip.accessUnits().size();
-        hub.connect(Flux.interval(Duration.ofMillis(33)).onBackpressureDrop()
-                .map(i -> new EncodedPacket(clip.config(), accessUnit.apply((int) (i % n)), i * 33_333,
-                        clip.keyframes().get((int) (i % n)), i, System.nanoTime())));
-        StreamInfo info = new StreamInfo("desk", "test:clip", WIDTH, HEIGHT, "XR24", "h264", "libx264", 0, 30, "running");
-        StreamEndpoint endpoint = new StreamEndpoint() {
-            @Override
-            public StreamHub hub() {
-                return hub;
-            }
-
-            @Override
-            public StreamInfo info() {
-                return info;
-            }
-        };
+    private void serve(IntFunction<byte[]> accessUnit) {
+        hub = clip.loop(accessUnit);
+        StreamEndpoint endpoint = H264Clip.endpoint(hub, WIDTH, HEIGHT);
         transport = HttpTransport.builder()
                 .bind("127.0.0.1", 0)
                 .directory(new StreamDirectory() {
@@ -90,7 +72,7 @@ class ViewerPageBrowserTest {
 
                     @Override
                     public List<StreamInfo> list() {
-                        return List.of(info);
+                        return List.of(endpoint.info());
                     }
                 })
                 .build();
