@@ -72,6 +72,7 @@ class BrowserInputTest {
                 return false;
             }
         }, "x11vnc never listened");
+        awaitServing();
         // Nothing else selects button presses on the root window (no window manager), so xev may.
         display.start("xev", "-root", "-event", "keyboard", "-event", "button");
         xevLog = dir.resolve("xev-1.log");
@@ -88,6 +89,21 @@ class BrowserInputTest {
         }
         if (display != null) {
             display.close();
+        }
+    }
+
+    /**
+     * Waits until x11vnc sends a first picture. The first x11vnc a machine runs was seen to accept
+     * connections and then send nothing for about a minute (later ones answer at once); the tests
+     * below would time out on that, not on anything of Scanout's.
+     */
+    private void awaitServing() {
+        try (FramePool pool = new FramePool()) {
+            FrameEvent first = RfbSource.open(RfbSettings.of("127.0.0.1", vncPort), pool, StreamMeters.noop())
+                    .frames().blockFirst(Duration.ofMinutes(3));
+            if (first != null) {
+                first.release();
+            }
         }
     }
 
@@ -164,7 +180,8 @@ class BrowserInputTest {
                     .withTimeoutMillis(30_000), pool, new StreamMeters(new SimpleMeterRegistry(), "reference"));
             Disposable frames = reference.frames().subscribe(FrameEvent::release);
             try {
-                expected = reference.cursorImages().blockFirst(TIMEOUT);
+                // A fresh x11vnc took up to half a minute to send its first shape, even once serving.
+                expected = reference.cursorImages().blockFirst(Duration.ofMinutes(2));
             } finally {
                 frames.dispose();
             }
