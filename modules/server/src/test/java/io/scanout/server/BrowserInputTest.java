@@ -46,6 +46,12 @@ class BrowserInputTest {
     private static final int WIDTH = 640;
     private static final int HEIGHT = 480;
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * How long x11vnc may take to send a new client its first picture or cursor shape: in CI runs it
+     * sometimes accepted a client and then sent nothing for about 50 s (cause not found; the next
+     * client was served at once).
+     */
+    private static final Duration X11VNC_FIRST_ANSWER = Duration.ofSeconds(150);
 
     @TempDir
     Path dir;
@@ -72,7 +78,6 @@ class BrowserInputTest {
                 return false;
             }
         }, "x11vnc never listened");
-        awaitServing();
         // Nothing else selects button presses on the root window (no window manager), so xev may.
         display.start("xev", "-root", "-event", "keyboard", "-event", "button");
         xevLog = dir.resolve("xev-1.log");
@@ -92,21 +97,6 @@ class BrowserInputTest {
         }
     }
 
-    /**
-     * Waits until x11vnc sends a first picture. The first x11vnc a machine runs was seen to accept
-     * connections and then send nothing for about a minute (later ones answer at once); the tests
-     * below would time out on that, not on anything of Scanout's.
-     */
-    private void awaitServing() {
-        try (FramePool pool = new FramePool()) {
-            FrameEvent first = RfbSource.open(RfbSettings.of("127.0.0.1", vncPort), pool, StreamMeters.noop())
-                    .frames().blockFirst(Duration.ofMinutes(3));
-            if (first != null) {
-                first.release();
-            }
-        }
-    }
-
     private JavascriptExecutor openViewer(boolean input) {
         server = ScanoutServer.start(new ServerSettings(new BindAddress("127.0.0.1", 0), List.of(
                 new StreamSettings("desk", "vnc://127.0.0.1:" + vncPort + "?cursor=1", EncoderSettings.builder().build())
@@ -114,7 +104,7 @@ class BrowserInputTest {
         browser = HeadlessChromium.start(dir.resolve("profile"), 1280, 800);
         browser.get("http://127.0.0.1:" + server.port() + "/?stream=desk");
         JavascriptExecutor js = browser;
-        new FluentWait<>(js).withTimeout(TIMEOUT).pollingEvery(Duration.ofMillis(250))
+        new FluentWait<>(js).withTimeout(X11VNC_FIRST_ANSWER).pollingEvery(Duration.ofMillis(250))
                 .withMessage("the page never showed the desktop")
                 .until(page -> ((Number) page.executeScript(
                         "return (window.scanoutStats && window.scanoutStats.framesDecoded) || 0")).longValue() >= 1);
@@ -180,8 +170,7 @@ class BrowserInputTest {
                     .withTimeoutMillis(30_000), pool, new StreamMeters(new SimpleMeterRegistry(), "reference"));
             Disposable frames = reference.frames().subscribe(FrameEvent::release);
             try {
-                // A fresh x11vnc took up to half a minute to send its first shape, even once serving.
-                expected = reference.cursorImages().blockFirst(Duration.ofMinutes(2));
+                expected = reference.cursorImages().blockFirst(X11VNC_FIRST_ANSWER);
             } finally {
                 frames.dispose();
             }
