@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -163,50 +164,71 @@ class BrowserInputTest {
 
     @Test
     void theServersPointerShapeIsDrawnOnTheCursorCanvas() throws Exception {
-        // The shape x11vnc sends, read by a VNC client of its own.
-        CursorImage expected;
+        // The shapes x11vnc sends, read by a VNC client of its own, kept connected: x11vnc may send a
+        // first shape and then the X server's, so the page is compared with the latest one.
+        AtomicReference<CursorImage> latest = new AtomicReference<>();
         try (FramePool pool = new FramePool()) {
             RfbSource reference = RfbSource.open(RfbSettings.of("127.0.0.1", vncPort).withCursor(true)
                     .withTimeoutMillis(30_000), pool, new StreamMeters(new SimpleMeterRegistry(), "reference"));
             Disposable frames = reference.frames().subscribe(FrameEvent::release);
+            Disposable shapes = reference.cursorImages().subscribe(latest::set);
             try {
-                expected = reference.cursorImages().blockFirst(X11VNC_FIRST_ANSWER);
+                await(() -> latest.get() != null, "x11vnc sent no cursor shape", X11VNC_FIRST_ANSWER);
+                assertThat(latest.get().isHidden()).isFalse();
+
+                JavascriptExecutor js = openViewer(false);
+                new Actions(browser).moveToLocation(400, 300).perform();
+                new FluentWait<>(js).withTimeout(TIMEOUT).pollingEvery(Duration.ofMillis(100))
+                        .withMessage("the cursor canvas never showed")
+                        .until(page -> "block".equals(page.executeScript(
+                                "return document.getElementById('cursor').style.display")));
+                new FluentWait<>(js).withTimeout(X11VNC_FIRST_ANSWER).pollingEvery(Duration.ofMillis(250))
+                        .withMessage("the cursor canvas never matched x11vnc's latest shape")
+                        .until(page -> mismatch(drawnCursor(page), latest.get()) == null);
+                Map<String, Object> drawn = drawnCursor(js);
+                assertThat(mismatch(drawn, latest.get())).isNull();
+                assertThat(drawn.get("screenCursor")).as("the system cursor is hidden over the video").isEqualTo("none");
             } finally {
+                shapes.dispose();
                 frames.dispose();
             }
         }
-        assertThat(expected).isNotNull();
-        assertThat(expected.isHidden()).isFalse();
+    }
 
-        JavascriptExecutor js = openViewer(false);
-        new Actions(browser).moveToLocation(400, 300).perform();
-        new FluentWait<>(js).withTimeout(TIMEOUT).pollingEvery(Duration.ofMillis(100))
-                .withMessage("the cursor canvas never showed")
-                .until(page -> "block".equals(page.executeScript(
-                        "return document.getElementById('cursor').style.display")));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> drawn = (Map<String, Object>) js.executeScript(
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> drawnCursor(JavascriptExecutor js) {
+        return (Map<String, Object>) js.executeScript(
                 "const c = document.getElementById('cursor');"
                         + "return {width: c.width, height: c.height,"
                         + " screenCursor: getComputedStyle(document.getElementById('screen')).cursor,"
                         + " pixels: Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)};");
-        assertThat(((Number) drawn.get("width")).intValue()).isEqualTo(expected.width());
-        assertThat(((Number) drawn.get("height")).intValue()).isEqualTo(expected.height());
-        assertThat(drawn.get("screenCursor")).as("the system cursor is hidden over the video").isEqualTo("none");
+    }
+
+    /** Where the drawn cursor differs from {@code expected}: size, alpha, or colour where opaque; null if nowhere. */
+    private static String mismatch(Map<String, Object> drawn, CursorImage expected) {
+        int width = ((Number) drawn.get("width")).intValue();
+        int height = ((Number) drawn.get("height")).intValue();
+        if (width != expected.width() || height != expected.height()) {
+            return "size " + width + "x" + height + ", not " + expected.width() + "x" + expected.height();
+        }
         @SuppressWarnings("unchecked")
         List<Number> rgba = (List<Number>) drawn.get("pixels");
-        for (int y = 0; y < expected.height(); y++) {
-            for (int x = 0; x < expected.width(); x++) {
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
                 int argb = expected.pixel(x, y);
-                int i = (y * expected.width() + x) * 4;
+                int i = (y * width + x) * 4;
                 int alpha = rgba.get(i + 3).intValue();
-                assertThat(alpha).as("alpha at %d,%d", x, y).isEqualTo(argb >>> 24);
-                if (alpha != 0) { // a canvas keeps no colour under a transparent pixel
-                    int got = rgba.get(i).intValue() << 16 | rgba.get(i + 1).intValue() << 8 | rgba.get(i + 2).intValue();
-                    assertThat(got).as("colour at %d,%d", x, y).isEqualTo(argb & 0xffffff);
+                if (alpha != argb >>> 24) {
+                    return "alpha " + alpha + " at " + x + "," + y;
+                }
+                // A canvas keeps no colour under a transparent pixel.
+                int got = rgba.get(i).intValue() << 16 | rgba.get(i + 1).intValue() << 8 | rgba.get(i + 2).intValue();
+                if (alpha != 0 && got != (argb & 0xffffff)) {
+                    return String.format("colour %06x at %d,%d, not %06x", got, x, y, argb & 0xffffff);
                 }
             }
         }
+        return null;
     }
 
     private String xev() {
@@ -257,7 +279,17 @@ class BrowserInputTest {
 
     private static void await(java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> what)
             throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        await(condition, what, TIMEOUT);
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what, Duration limit)
+            throws InterruptedException {
+        await(condition, () -> what, limit);
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> what,
+                              Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime()).as(what.get()).isLessThan(deadline);
             Thread.sleep(50);
