@@ -18,7 +18,6 @@ import io.scanout.transport.ws.ViewerMessage;
 import io.scanout.transport.ws.ViewerMessages;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -371,20 +370,7 @@ class HttpSecurityTest {
     }
 
     private void upgrade(Socket socket) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write(("GET /streams/main HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + VIEWER + "\r\n"
-                + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        InputStream in = socket.getInputStream();
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int c = in.read();
-            assertThat(c).as("handshake response ended early: %s", head).isNotNegative();
-            head.append((char) c);
-        }
-        assertThat(head.toString()).startsWith("HTTP/1.1 101");
+        RawWebSocket.upgrade(socket, "/streams/main", "Authorization: Bearer " + VIEWER + "\r\n");
     }
 
     // ---- TLS ----
