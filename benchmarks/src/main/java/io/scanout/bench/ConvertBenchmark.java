@@ -4,6 +4,7 @@ import io.scanout.capture.synthetic.SyntheticPattern;
 import io.scanout.convert.ConvertSettings;
 import io.scanout.convert.FrameConverter;
 import io.scanout.convert.internal.ConversionPlan;
+import io.scanout.convert.internal.DirectConversion;
 import io.scanout.core.DrmFormat;
 import io.scanout.core.Frame;
 import io.scanout.core.FramePool;
@@ -28,9 +29,11 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * The convert stage's cost per frame of the synthetic picture, at 1920×1080 and 3840×2160:
  * XR24 → NV12, RG16 → NV12 (through XR24) and XR30 → P010 with {@link FrameConverter} (which
- * takes its direct path for XR24 → NV12), each next to its physical floor measured in the same
- * run — a plain copy of the same input bytes into another native buffer ({@code copyFloor}, a
- * memcpy underneath) — and to libswscale doing the same conversion ({@code convertLibswscale}).
+ * takes its direct path with the Vector API kernel for XR24 → NV12), each next to its physical
+ * floor measured in the same run — a plain copy of the same input bytes into another native
+ * buffer ({@code copyFloor}, a memcpy underneath) — to libswscale doing the same conversion
+ * ({@code convertLibswscale}) and, for XR24, to the direct path's plain-Java kernel
+ * ({@code convertPlainJava}).
  * {@code -prof gc} shows the bytes allocated per conversion ({@code gc.alloc.rate.norm}).
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar ConvertBenchmark -f 1 -wi 2 -i 3 -p threads=1,2</pre>
@@ -38,7 +41,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 public class ConvertBenchmark {
@@ -60,6 +63,7 @@ public class ConvertBenchmark {
     private ByteBuffer copyBytes;
     private FrameConverter converter;
     private ConversionPlan libswscale;
+    private DirectConversion plainJava;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -75,6 +79,9 @@ public class ConvertBenchmark {
         ConvertSettings settings = ConvertSettings.to(DrmFormat.parse(pair[1])).withThreads(threads);
         converter = FrameConverter.create(settings, pool);
         libswscale = ConversionPlan.create(format, settings);
+        if (DirectConversion.supports(format, settings)) {
+            plainJava = DirectConversion.create(format, settings, false);
+        }
     }
 
     /** Converts and gives the output back to the pool, as the encoder would after reading it. */
@@ -93,6 +100,16 @@ public class ConvertBenchmark {
         out.release();
     }
 
+    /** The direct path with its plain-Java kernel (XR24 only; the others measure nothing). */
+    @Benchmark
+    public void convertPlainJava(Blackhole blackhole) {
+        if (plainJava != null) {
+            Frame out = plainJava.run(input, pool);
+            blackhole.consume(out);
+            out.release();
+        }
+    }
+
     /** Copies the input's bytes into another native buffer (a memcpy underneath): the floor. */
     @Benchmark
     public void copyFloor(Blackhole blackhole) {
@@ -104,6 +121,9 @@ public class ConvertBenchmark {
     public void tearDown() {
         converter.close();
         libswscale.close();
+        if (plainJava != null) {
+            plainJava.close();
+        }
         copy.release();
         input.release();
         pool.close();

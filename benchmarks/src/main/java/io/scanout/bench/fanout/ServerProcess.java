@@ -49,6 +49,8 @@ final class ServerProcess implements AutoCloseable {
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // As the scanout launcher runs it: the convert stage's Vector API kernel needs the module.
+        command.addAll(List.of("--add-modules", "jdk.incubator.vector"));
         command.addAll(jvmArgs);
         if (serverJar != null) {
             command.addAll(List.of("-jar", serverJar.toString()));

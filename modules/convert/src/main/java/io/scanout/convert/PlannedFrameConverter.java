@@ -3,6 +3,7 @@ package io.scanout.convert;
 import io.scanout.convert.internal.Conversion;
 import io.scanout.convert.internal.ConversionPlan;
 import io.scanout.convert.internal.DirectConversion;
+import io.scanout.convert.internal.RowPairKernels;
 import io.scanout.convert.internal.DamageMapping;
 import io.scanout.convert.internal.ExclusiveUse;
 import io.scanout.core.Damage;
@@ -18,12 +19,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link FrameConverter}: a {@link Conversion} per input format and size, kept while frames
  * keep that format and size, so the per-frame path compares three fields and runs it — no object
- * is made but the output frame's reference. The conversion is a libswscale {@link ConversionPlan};
- * with the system property {@value #DIRECT_PROPERTY}{@code =true}, 32-bit RGB to NV12 or YU12
- * without scaling takes {@link DirectConversion} (no libswscale) instead. libswscale is the default
- * because it measured faster on a quiet machine (XR24→NV12 at 1920×1080: 2.6 ms against 3.3 ms,
- * at 3840×2160: 10.1 against 15.0; benchmarks/README.md); the direct path is there to measure on
- * other CPUs.
+ * is made but the output frame's reference. 32-bit RGB to NV12 or YU12 without scaling takes
+ * {@link DirectConversion} where this JVM has the Vector API ({@code --add-modules
+ * jdk.incubator.vector}, as the launcher runs it): 2–4 times faster than libswscale
+ * (benchmarks/README.md). Everything else, and that too on a JVM without the module, is a
+ * libswscale {@link ConversionPlan}, as fast as the plain-Java direct path. The system property
+ * {@value #DIRECT_PROPERTY} overrides the choice ({@code true}: direct, with whichever kernel the
+ * JVM has; {@code false}: libswscale for everything).
  *
  * <p>Native state and threads: the conversion's libswscale contexts or helper threads, made with
  * the first frame and again on each change of input format or size, freed by {@link #close()}
@@ -43,7 +45,8 @@ final class PlannedFrameConverter implements FrameConverter {
     private Conversion plan;
 
     PlannedFrameConverter(ConvertSettings settings, FramePool pool) {
-        this(settings, pool, Boolean.getBoolean(DIRECT_PROPERTY));
+        this(settings, pool, Boolean.parseBoolean(System.getProperty(DIRECT_PROPERTY,
+                String.valueOf(RowPairKernels.vectorised()))));
     }
 
     /** With the direct path for what it supports ({@code direct}), or libswscale for everything. */

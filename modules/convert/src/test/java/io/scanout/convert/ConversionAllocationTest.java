@@ -21,6 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * stage can avoid. Counted with {@code ThreadMXBean.getThreadAllocatedBytes}, deterministic.
  */
 class ConversionAllocationTest {
+    /** Allocation that does not come with every conversion: far below one object per conversion. */
+    private static final int ONE_OFF = 4096;
     private static final int FRAMES = 1000;
 
     private final FramePool pool = new FramePool();
@@ -76,20 +78,25 @@ class ConversionAllocationTest {
                     converting / FRAMES, poolOnly / FRAMES);
             // Scratch frames (RG16's XR24) are pool round trips too: allow one per conversion.
             long scratch = input == DrmFormat.RG16 ? poolOnly : 0;
+            // The smallest object is 16 bytes: anything made per conversion shows as 16 000 or more.
+            // What is made once in a while (a JIT deoptimisation's, 16 B in one run) stays under ONE_OFF.
             assertThat(converting).as("bytes allocated by %d conversions (pool alone: %d)", FRAMES, poolOnly)
-                    .isLessThan(poolOnly + scratch + FRAMES);
+                    .isLessThan(poolOnly + scratch + ONE_OFF);
         } finally {
             in.release();
         }
     }
 
-    @org.junit.jupiter.api.Test
-    void theDirectPathWithHelperThreadsAllocatesNothingPerFrame() {
-        // Opt-in (scanout.convert.direct), so run here on its own: the bands its threads run allocate nothing.
+    /** The direct path with each of its kernels (the Vector API one where this JVM has it). */
+    @org.junit.jupiter.params.ParameterizedTest(name = "Vector API kernel: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void theDirectPathWithHelperThreadsAllocatesNothingPerFrame(boolean vectorKernel) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(!vectorKernel
+                || io.scanout.convert.internal.RowPairKernels.vectorised(), "no Vector API kernel on this JVM");
         Frame in = pool.acquire(new VideoFormat(DrmFormat.AB24, 640, 360));
         ConvertSettings settings = ConvertSettings.to(DrmFormat.YU12).withThreads(2);
         try (io.scanout.convert.internal.DirectConversion direct =
-                     io.scanout.convert.internal.DirectConversion.create(in.videoFormat(), settings)) {
+                     io.scanout.convert.internal.DirectConversion.create(in.videoFormat(), settings, vectorKernel)) {
             for (int i = 0; i < FRAMES; i++) {
                 direct.run(in, pool).release();
             }
@@ -107,7 +114,7 @@ class ConversionAllocationTest {
             }
             long poolOnly = threads.getCurrentThreadAllocatedBytes() - start;
             assertThat(converting).as("bytes allocated by %d direct conversions (pool alone: %d)", FRAMES, poolOnly)
-                    .isLessThan(poolOnly + FRAMES);
+                    .isLessThan(poolOnly + ONE_OFF);
         } finally {
             in.release();
         }

@@ -1,9 +1,11 @@
 package io.scanout.convert;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.scanout.convert.internal.ConversionPlan;
 import io.scanout.convert.internal.DirectConversion;
+import io.scanout.convert.internal.RowPairKernels;
 import io.scanout.core.DrmFormat;
 import io.scanout.core.Frame;
 import io.scanout.core.FramePool;
@@ -58,7 +60,7 @@ class DirectConversionTest {
         return out.stream();
     }
 
-    /** The stage's converter with the direct path on (it is opt-in, see PlannedFrameConverter). */
+    /** The stage's converter with the direct path on (without the Vector API it is off by default). */
     private static FrameConverter direct(ConvertSettings settings, FramePool pool) {
         return new PlannedFrameConverter(settings, pool, true);
     }
@@ -100,6 +102,58 @@ class DirectConversionTest {
                 }
             }
         }
+    }
+
+    /**
+     * The Vector API kernel (the direct path's default where the JVM has the module, as in these
+     * tests) and the plain-Java one compute the same codes, byte for byte: at widths narrower than
+     * one SIMD register, filling whole registers, and leaving a tail of columns, into NV12 and YU12.
+     */
+    @ParameterizedTest(name = "{0} pixels wide into {1}")
+    @MethodSource("widthsAndTargets")
+    void theVectorAndPlainJavaKernelsGiveTheSameBytes(int width, DrmFormat target) {
+        assertThat(RowPairKernels.whyNotVectorised().filter(why -> why.contains("--add-modules")))
+                .as("the build runs its tests with --add-modules jdk.incubator.vector").isEmpty();
+        assumeTrue(RowPairKernels.vectorised(), () -> "no Vector API kernel here: " + RowPairKernels.whyNotVectorised());
+        int height = 6;
+        PlaneLayout layout = PlaneLayout.of(DrmFormat.AR24, width, height, new long[] {36}, new int[] {width * 4 + 20});
+        Frame in = keep(pool.acquire(layout));
+        TestImages.scribble(in, 0x5a);
+        TestImages.paint(in, random(width, height, width));
+        ConvertSettings settings = ConvertSettings.to(target)
+                .withColorimetry(new Colorimetry(Colorimetry.Matrix.BT601, Colorimetry.Range.FULL));
+        try (DirectConversion vector = DirectConversion.create(in.videoFormat(), settings, true);
+             DirectConversion plain = DirectConversion.create(in.videoFormat(), settings, false)) {
+            Frame a = keep(vector.run(in, pool));
+            Frame b = keep(plain.run(in, pool));
+            assertThat(bytes(a)).as("%s by the Vector API kernel, against the plain one", a.layout()).isEqualTo(bytes(b));
+        }
+    }
+
+    /** The picture's bytes, plane by plane, without row padding. */
+    private static byte[] bytes(Frame frame) {
+        Yuv yuv = new Yuv(frame);
+        int width = frame.width();
+        int height = frame.height();
+        byte[] all = new byte[width * height * 3 / 2];
+        int i = 0;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                all[i++] = (byte) yuv.y(x, y);
+            }
+        }
+        for (int y = 0; y < height / 2; y++) {
+            for (int x = 0; x < width / 2; x++) {
+                all[i++] = (byte) yuv.cb(x, y);
+                all[i++] = (byte) yuv.cr(x, y);
+            }
+        }
+        return all;
+    }
+
+    static Stream<Arguments> widthsAndTargets() {
+        return Stream.of(2, 6, 8, 16, 30, 64, 70, 1922)
+                .flatMap(width -> Stream.of(Arguments.of(width, DrmFormat.NV12), Arguments.of(width, DrmFormat.YU12)));
     }
 
     @Test

@@ -11,7 +11,7 @@ import io.scanout.core.VideoFormat;
 /**
  * The common conversions without libswscale: 32-bit RGB (XR24, AR24, XB24, AB24) to NV12 or YU12
  * at the same size, in any {@link io.scanout.convert.Colorimetry}, reading the input's plane
- * where its layout says and writing the output's ({@link RgbToYuv420} does the arithmetic). A crop
+ * where its layout says and writing the output's (a {@link RowPairKernel} does the arithmetic). A crop
  * is an offset into the input; an odd-sized picture is first padded by repeating its edge
  * ({@link EdgePadding}), as the libswscale path does. Scaling goes to {@link ConversionPlan}.
  *
@@ -30,10 +30,8 @@ public final class DirectConversion implements Conversion, BandWorkers.Job {
     private final boolean pad;
     private final boolean interleaved;
     private final PlaneLayout outputLayout;
-    private final RgbToYuv420 kernel;
+    private final RowPairKernel kernel;
     private final BandWorkers workers;
-    /** Scratch rows per worker of {@link #workers}. */
-    private final RgbToYuv420.Rows[] rows;
 
     // The frame being converted, set by run() before the bands start (published by BandWorkers).
     private long source;
@@ -45,7 +43,8 @@ public final class DirectConversion implements Conversion, BandWorkers.Job {
     private int cbStride;
     private int crStride;
 
-    private DirectConversion(VideoFormat input, ConvertSettings settings, Rect region, VideoFormat output) {
+    private DirectConversion(VideoFormat input, ConvertSettings settings, Rect region, VideoFormat output,
+                             boolean vectorKernel) {
         this.input = input;
         this.output = output;
         this.region = region;
@@ -53,15 +52,12 @@ public final class DirectConversion implements Conversion, BandWorkers.Job {
         this.interleaved = output.format() == DrmFormat.NV12;
         this.outputLayout = PlaneLayout.packed(output.format(), output.width(), output.height(),
                 FramePool.STRIDE_ALIGNMENT);
-        this.kernel = new RgbToYuv420(input.format(), settings.colorimetry());
         int pairs = output.height() / 2;
         int bands = (pairs + PAIRS_PER_BAND - 1) / PAIRS_PER_BAND;
         int threads = settings.threadsFor((long) output.width() * output.height());
         this.workers = new BandWorkers(this, bands, threads, "scanout-convert");
-        this.rows = new RgbToYuv420.Rows[workers.threads()];
-        for (int i = 0; i < rows.length; i++) {
-            rows[i] = new RgbToYuv420.Rows(output.width());
-        }
+        this.kernel = RowPairKernels.create(input.format(), settings.colorimetry(), output.width(), workers.threads(),
+                vectorKernel);
     }
 
     /**
@@ -69,7 +65,7 @@ public final class DirectConversion implements Conversion, BandWorkers.Job {
      * NV12 or YU12, nothing scaled (a crop or an odd size may be).
      */
     public static boolean supports(VideoFormat input, ConvertSettings settings) {
-        if (!RgbToYuv420.supports(input.format())
+        if (!FixedPointCoefficients.supports(input.format())
                 || settings.target() != DrmFormat.NV12 && settings.target() != DrmFormat.YU12) {
             return false;
         }
@@ -79,16 +75,32 @@ public final class DirectConversion implements Conversion, BandWorkers.Job {
     }
 
     /**
-     * The direct conversion of frames of {@code input}.
+     * The direct conversion of frames of {@code input}, with the Vector API kernel where this JVM
+     * has it ({@link RowPairKernels#vectorised()}).
      *
      * @throws IllegalArgumentException unless {@link #supports} says yes
      */
     public static DirectConversion create(VideoFormat input, ConvertSettings settings) {
+        return create(input, settings, RowPairKernels.vectorised());
+    }
+
+    /**
+     * The direct conversion of frames of {@code input}, with the Vector API kernel or the plain
+     * Java one: the two compute the same codes, and the tests compare them.
+     *
+     * @throws IllegalArgumentException unless {@link #supports} says yes
+     * @throws IllegalStateException    for the Vector API kernel on a JVM without it
+     */
+    public static DirectConversion create(VideoFormat input, ConvertSettings settings, boolean vectorKernel) {
         if (!supports(input, settings)) {
             throw new IllegalArgumentException("no direct conversion of " + input + " under " + settings);
         }
+        if (vectorKernel && !RowPairKernels.vectorised()) {
+            throw new IllegalStateException("this JVM runs without the Vector API kernel (--add-modules "
+                    + "jdk.incubator.vector, and SIMD registers of eight ints or more)");
+        }
         return new DirectConversion(input, settings, ConversionPlan.region(input, settings.crop()),
-                ConversionPlan.outputFormat(input, settings));
+                ConversionPlan.outputFormat(input, settings), vectorKernel);
     }
 
     @Override
@@ -129,6 +141,7 @@ public final class DirectConversion implements Conversion, BandWorkers.Job {
                 cr = interleaved ? 0 : out.planeAddress(2);
                 cbStride = outputLayout.stride(1);
                 crStride = interleaved ? 0 : outputLayout.stride(2);
+                kernel.bind(read, out);
                 workers.run();
             } catch (RuntimeException | Error e) {
                 out.release();
@@ -144,14 +157,13 @@ public final class DirectConversion implements Conversion, BandWorkers.Job {
 
     @Override
     public void runBand(int band, int worker) {
-        RgbToYuv420.Rows scratch = rows[worker];
         int width = output.width();
         int end = Math.min(output.height() / 2, (band + 1) * PAIRS_PER_BAND);
         for (int pair = band * PAIRS_PER_BAND; pair < end; pair++) {
             long top = source + 2L * pair * sourceStride;
             long lumaTop = luma + 2L * pair * lumaStride;
             kernel.rowPair(top, top + sourceStride, lumaTop, lumaTop + lumaStride, cb + (long) pair * cbStride,
-                    cr + (long) pair * crStride, interleaved, width, scratch);
+                    cr + (long) pair * crStride, interleaved, width, worker);
         }
     }
 
@@ -159,7 +171,7 @@ public final class DirectConversion implements Conversion, BandWorkers.Job {
     public String describe() {
         boolean cropped = region.width() != input.width() || region.height() != input.height();
         return input + " to " + output + (cropped ? ", crop " + region : "") + (pad ? ", edge padded" : "")
-                + ", direct, " + workers.threads() + " thread" + (workers.threads() == 1 ? "" : "s");
+                + ", direct (" + kernel.describe() + "), " + workers.threads() + " thread" + (workers.threads() == 1 ? "" : "s");
     }
 
     @Override

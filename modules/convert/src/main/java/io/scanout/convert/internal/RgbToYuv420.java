@@ -1,15 +1,15 @@
 package io.scanout.convert.internal;
 
+import static io.scanout.convert.internal.FixedPointCoefficients.clip;
 import static io.scanout.convert.internal.NativeAccess.UNSAFE;
 
-import io.scanout.convert.Colorimetry;
-import io.scanout.core.DrmFormat;
+import io.scanout.core.Frame;
 
 /**
- * The arithmetic of the direct path: two rows of 32-bit RGB pixels (XR24, AR24, XB24, AB24; the
- * fourth byte ignored) to two rows of 8-bit luma and one row of 4:2:0 chroma, by the formulas of
- * {@link Colorimetry} in 16-bit fixed point, rounded to nearest: within half a code of the exact
- * formula plus 2⁻⁸ for the rounded coefficients, so never more than one code off.
+ * The direct path's arithmetic in plain Java: two rows of 32-bit RGB pixels (XR24, AR24, XB24,
+ * AB24; the fourth byte ignored) to two rows of 8-bit luma and one row of 4:2:0 chroma, by
+ * {@link FixedPointCoefficients}. The kernel where the JVM runs without the Vector API module
+ * ({@link VectorRgbToYuv420} computes the same codes with it).
  *
  * <p>Chroma is sited as libswscale's path and H.264/HEVC's default have it (chroma_sample_loc_type
  * 0): horizontally on the even luma column, vertically between the two rows. Each chroma sample
@@ -25,15 +25,14 @@ import io.scanout.core.DrmFormat;
  * loaded 2-core machine: 2.7 ms, as fast as libswscale, where a scalar version reading two pixels
  * per {@code getLong} took 6.2 ms. No branch depends on pixel values.
  *
- * <p>Immutable; threads share it, each with its own {@link Rows}.
+ * <p>Threads share it, each with its own {@link Rows}, the scratch of its worker index.
  */
-final class RgbToYuv420 {
+final class RgbToYuv420 implements RowPairKernel {
     private static final long INT_BASE = UNSAFE.arrayBaseOffset(int[].class);
-    private static final int SHIFT = 16;
-    /** A chroma sample weighs eight: columns 1 + 2 + 1, times two rows. */
-    private static final int CHROMA_SHIFT = SHIFT + 3;
+    private static final int SHIFT = FixedPointCoefficients.SHIFT;
+    private static final int CHROMA_SHIFT = FixedPointCoefficients.CHROMA_SHIFT;
 
-    /** Coefficients for the byte at bit 0, 8 and 16 of a pixel's little-endian word. */
+    /** {@link FixedPointCoefficients}' fields, copied so the loops read final fields of this class. */
     private final int y0;
     private final int y1;
     private final int y2;
@@ -46,9 +45,10 @@ final class RgbToYuv420 {
     private final int cr1;
     private final int cr2;
     private final int chromaOffset;
+    private final Rows[] rows;
 
     /** One thread's scratch rows: the pixels and their per-pixel Y, Cb and Cr, for two rows. */
-    static final class Rows {
+    private static final class Rows {
         private final int[] top;
         private final int[] bottom;
         private final int[] lumaTop;
@@ -70,64 +70,39 @@ final class RgbToYuv420 {
         }
     }
 
-    /**
-     * @throws IllegalArgumentException unless {@code input} is XR24, AR24, XB24 or AB24
-     */
-    RgbToYuv420(DrmFormat input, Colorimetry colorimetry) {
-        if (!supports(input)) {
-            throw new IllegalArgumentException("the direct path reads XR24, AR24, XB24 and AB24, not " + input);
+    /** A kernel for rows of up to {@code width} pixels, for {@code workers} threads. */
+    RgbToYuv420(FixedPointCoefficients coefficients, int width, int workers) {
+        this.y0 = coefficients.y0;
+        this.y1 = coefficients.y1;
+        this.y2 = coefficients.y2;
+        this.cb0 = coefficients.cb0;
+        this.cb1 = coefficients.cb1;
+        this.cb2 = coefficients.cb2;
+        this.cr0 = coefficients.cr0;
+        this.cr1 = coefficients.cr1;
+        this.cr2 = coefficients.cr2;
+        this.yOffset = coefficients.yOffset;
+        this.chromaOffset = coefficients.chromaOffset;
+        this.rows = new Rows[workers];
+        for (int i = 0; i < workers; i++) {
+            rows[i] = new Rows(width);
         }
-        double kr = colorimetry.matrix().kr();
-        double kb = colorimetry.matrix().kb();
-        boolean limited = colorimetry.range() == Colorimetry.Range.LIMITED;
-        // RGB codes are 0..255: the luma and chroma scales take 255 codes of R'G'B' to 219 or 224
-        // (limited) or 255 (full) codes of Y'CbCr.
-        double yScale = (limited ? 219.0 : 255.0) / 255.0 * (1 << SHIFT);
-        double cScale = (limited ? 224.0 : 255.0) / 255.0 * (1 << SHIFT);
-        int yr = (int) Math.round(kr * yScale);
-        int yb = (int) Math.round(kb * yScale);
-        // Green takes what the others leave, so white is exactly the top code.
-        int yg = (int) Math.round(yScale) - yr - yb;
-        int cbr = (int) Math.round(-kr / (2 * (1 - kb)) * cScale);
-        int cbb = (int) Math.round(0.5 * cScale);
-        int cbg = -cbr - cbb;   // greys have exactly no chroma
-        int crr = (int) Math.round(0.5 * cScale);
-        int crb = (int) Math.round(-kb / (2 * (1 - kr)) * cScale);
-        int crg = -crr - crb;
-        // XR24/AR24 words are 0xXXRRGGBB (blue in the low byte); XB24/AB24 words 0xXXBBGGRR.
-        boolean blueLow = input == DrmFormat.XR24 || input == DrmFormat.AR24;
-        this.y0 = blueLow ? yb : yr;
-        this.y1 = yg;
-        this.y2 = blueLow ? yr : yb;
-        this.cb0 = blueLow ? cbb : cbr;
-        this.cb1 = cbg;
-        this.cb2 = blueLow ? cbr : cbb;
-        this.cr0 = blueLow ? crb : crr;
-        this.cr1 = crg;
-        this.cr2 = blueLow ? crr : crb;
-        this.yOffset = ((limited ? 16 : 0) << SHIFT) + (1 << (SHIFT - 1));
-        this.chromaOffset = (128 << CHROMA_SHIFT) + (1 << (CHROMA_SHIFT - 1));
     }
 
-    static boolean supports(DrmFormat input) {
-        return input == DrmFormat.XR24 || input == DrmFormat.AR24 || input == DrmFormat.XB24
-                || input == DrmFormat.AB24;
+    /** Reads and writes by address: nothing to bind. */
+    @Override
+    public void bind(Frame source, Frame output) {
     }
 
-    /**
-     * Converts two rows of {@code width} pixels (even, at least 2, at most the width of {@code rows}).
-     *
-     * @param top         the first pixel of the upper row
-     * @param bottom      the first pixel of the lower row
-     * @param lumaTop     where the upper row's luma goes
-     * @param lumaBottom  where the lower row's luma goes
-     * @param cb          where the row's Cb goes (NV12: the interleaved CbCr row)
-     * @param cr          where the row's Cr goes (ignored for NV12)
-     * @param interleaved NV12's CbCr pairs rather than I420's separate planes
-     * @param rows        the calling thread's scratch
-     */
-    void rowPair(long top, long bottom, long lumaTop, long lumaBottom, long cb, long cr, boolean interleaved,
-                 int width, Rows rows) {
+    @Override
+    public String describe() {
+        return "plain Java" + RowPairKernels.whyNotVectorised().map(why -> ": " + why).orElse("");
+    }
+
+    @Override
+    public void rowPair(long top, long bottom, long lumaTop, long lumaBottom, long cb, long cr, boolean interleaved,
+                        int width, int worker) {
+        Rows rows = this.rows[worker];
         UNSAFE.copyMemory(null, top, rows.top, INT_BASE, 4L * width);
         UNSAFE.copyMemory(null, bottom, rows.bottom, INT_BASE, 4L * width);
         // One row per loop: a loop over both rows at once (six outputs) measured three times slower,
@@ -197,10 +172,5 @@ final class RgbToYuv420 {
                 UNSAFE.putByte(cr + (x >> 1), (byte) v);
             }
         }
-    }
-
-    /** Full range can round past the ends (Cb of pure blue is 255.5). */
-    private static int clip(int code) {
-        return Math.max(0, Math.min(255, code));
     }
 }

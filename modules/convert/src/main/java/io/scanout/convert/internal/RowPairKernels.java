@@ -1,0 +1,63 @@
+package io.scanout.convert.internal;
+
+import io.scanout.convert.Colorimetry;
+import io.scanout.core.DrmFormat;
+import java.lang.reflect.InvocationTargetException;
+
+/**
+ * Picks the {@link RowPairKernel} for this JVM: {@link VectorRgbToYuv420} where the module
+ * {@code jdk.incubator.vector} is loaded (the {@code scanout} launcher, the Docker image, the
+ * systemd unit and the tests pass {@code --add-modules jdk.incubator.vector}) and the CPU's
+ * registers hold at least eight ints; {@link RgbToYuv420} otherwise, e.g. in an application that
+ * embeds the convert stage without the flag.
+ */
+public final class RowPairKernels {
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
+    /** Why this JVM runs without the Vector API kernel, or null when it has it. */
+    private static final String WITHOUT_VECTOR = ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()
+            ? "the JVM runs without --add-modules " + VECTOR_MODULE
+            : vectorWorthwhile() ? null : "this CPU's SIMD registers hold fewer than eight ints";
+    private static final boolean VECTOR = WITHOUT_VECTOR == null;
+
+    private RowPairKernels() {
+    }
+
+    /** Whether conversions here take the Vector API kernel. */
+    public static boolean vectorised() {
+        return VECTOR;
+    }
+
+    /** Why conversions here take the plain-Java kernel; empty when they take the Vector API one. */
+    public static java.util.Optional<String> whyNotVectorised() {
+        return java.util.Optional.ofNullable(WITHOUT_VECTOR);
+    }
+
+    /** The Vector API kernel if {@code vector} (the caller checked {@link #vectorised()}), else the plain one. */
+    static RowPairKernel create(DrmFormat input, Colorimetry colorimetry, int width, int workers, boolean vector) {
+        FixedPointCoefficients coefficients = new FixedPointCoefficients(input, colorimetry);
+        return vector ? vector(coefficients, width, workers) : new RgbToYuv420(coefficients, width, workers);
+    }
+
+    // Reflection keeps the vector class (and the module's classes it names) out of this class's
+    // constant pool, so that a JVM without the module never tries to load them.
+    private static boolean vectorWorthwhile() {
+        try {
+            return (Boolean) Class.forName(RowPairKernels.class.getPackageName() + ".VectorRgbToYuv420")
+                    .getDeclaredMethod("worthwhile").invoke(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static RowPairKernel vector(FixedPointCoefficients coefficients, int width, int workers) {
+        try {
+            return (RowPairKernel) Class.forName(RowPairKernels.class.getPackageName() + ".VectorRgbToYuv420")
+                    .getDeclaredConstructor(FixedPointCoefficients.class, int.class, int.class)
+                    .newInstance(coefficients, width, workers);
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the Vector API kernel did not load", e);
+        }
+    }
+}
