@@ -12,11 +12,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Finds which square tiles of a frame differ from the previous frame of the same layout, by
- * comparing each row with a copy of the previous frame ({@link ByteBuffer#mismatch}, which the
- * JDK runs as a vectorised memcmp), and copying into that copy only the tile rows that differ.
- * An unchanged frame is read once, its copy once, nothing is written and nothing is allocated.
- * Exact: a change is never missed, whatever its bits.
+ * Finds which square tiles of a frame differ from the previous frame of the same layout, and
+ * keeps a copy of the previous frame (for keep-alives), copying into it only the tiles that differ.
+ * Where the JVM has the Vector API the tiles are told apart by a 64-bit {@link TileHash} digest per
+ * tile: an unchanged frame is read once, nothing else is read or written. Without it each row is
+ * compared with the copy ({@link ByteBuffer#mismatch}, which the JDK runs as a vectorised memcmp):
+ * exact, but reading the copy too. A hash misses no change confined to one 64-bit word of a tile,
+ * and any other only by a 64-bit collision. Nothing is allocated per frame.
  *
  * <p>Every plane counts: for 4:2:0 formats a tile covers the luma and the chroma under it. Row
  * padding past the picture is never compared. Owns its copy (a frame from the pool);
@@ -33,6 +35,12 @@ public final class TileDiff implements AutoCloseable {
     private final ByteViews views;
     private final Frame reference;
     private final ByteBuffer referenceBytes;
+    /** Null without the Vector API: then frames are compared with {@link #reference} byte by byte. */
+    private final TileHash hash;
+    /** Each tile's digest in the previous frame (with {@link #hash}). */
+    private final long[] digests;
+    /** The running hash state of one tile row's tiles (with {@link #hash}). */
+    private final long[] bandState;
 
     /**
      * A diff for frames of {@code layout}, keeping its copy in a frame from {@code pool}.
@@ -41,6 +49,11 @@ public final class TileDiff implements AutoCloseable {
      * @param views    the caller's cache of views of the frames it will compare
      */
     public TileDiff(PlaneLayout layout, int tileSize, FramePool pool, ByteViews views) {
+        this(layout, tileSize, pool, views, TileHashes.orNull());
+    }
+
+    /** With {@code hash}, or byte comparison when null (both are tested). */
+    TileDiff(PlaneLayout layout, int tileSize, FramePool pool, ByteViews views, TileHash hash) {
         checkTileSize(tileSize);
         this.layout = layout;
         this.tileSize = tileSize;
@@ -55,6 +68,9 @@ public final class TileDiff implements AutoCloseable {
             verticalSubsampling[p] = p == 0 ? 1 : format.verticalSubsampling();
         }
         this.views = views;
+        this.hash = hash;
+        this.digests = hash == null ? null : new long[tilesX * tilesY];
+        this.bandState = hash == null ? null : new long[tilesX * hash.stateLongs()];
         this.reference = pool.acquire(layout);
         this.referenceBytes = reference.memory().buffer();
     }
@@ -78,13 +94,22 @@ public final class TileDiff implements AutoCloseable {
             int length = Math.toIntExact(layout.planeEnd(p) - layout.offset(p));
             referenceBytes.put(start, current, start, length);
         }
+        if (hash != null) {
+            for (int tileY = 0; tileY < tilesY; tileY++) {
+                hashTileRow(current, tileY);
+                for (int tileX = 0; tileX < tilesX; tileX++) {
+                    digests[tileY * tilesX + tileX] = digest(tileX);
+                }
+            }
+        }
     }
 
     /**
      * Takes {@code frame} (of {@link #layout()}) as the previous frame where {@code damage} says it
      * changed: copies the band of whole rows the rectangles span, in every plane (whole rows, so
      * subsampled and packed-YUV planes need no column arithmetic). Keeps the copy true to a source
-     * that reports its own damage; tiles are not marked.
+     * that reports its own damage; tiles are not marked, nor digests updated: {@link #prime} again
+     * before the next {@link #compare}.
      */
     public void copyRows(Frame frame, Damage damage) {
         if (damage.isWhole()) {
@@ -143,7 +168,74 @@ public final class TileDiff implements AutoCloseable {
      */
     public int compare(Frame frame) {
         Arrays.fill(changed, false);
-        ByteBuffer current = views.of(frame);
+        return hash != null ? compareDigests(views.of(frame)) : compareBytes(views.of(frame));
+    }
+
+    /** Hashes each tile row's tiles, and copies the tiles whose digest changed. */
+    private int compareDigests(ByteBuffer current) {
+        int count = 0;
+        for (int tileY = 0; tileY < tilesY; tileY++) {
+            hashTileRow(current, tileY);
+            for (int tileX = 0; tileX < tilesX; tileX++) {
+                long digest = digest(tileX);
+                int tile = tileY * tilesX + tileX;
+                if (digest != digests[tile]) {
+                    digests[tile] = digest;
+                    changed[tile] = true;
+                    count++;
+                    copyTile(current, tileX, tileY);
+                }
+            }
+        }
+        return count;
+    }
+
+    /** Folds every row segment of tile row {@code tileY}, plane by plane, into {@link #bandState}. */
+    private void hashTileRow(ByteBuffer current, int tileY) {
+        Arrays.fill(bandState, 0L);
+        int stateLongs = hash.stateLongs();
+        for (int p = 0; p < layout.planeCount(); p++) {
+            int stride = layout.stride(p);
+            int rowBytes = (int) layout.rowBytes(p);
+            int segment = tileBytes[p];
+            int planeStart = Math.toIntExact(layout.offset(p));
+            int endRow = Math.min(layout.planeHeight(p), (tileY + 1) * tileSize / verticalSubsampling[p]);
+            for (int row = tileY * tileSize / verticalSubsampling[p]; row < endRow; row++) {
+                int rowStart = planeStart + row * stride;
+                for (int tileX = 0, from = 0; tileX < tilesX && from < rowBytes; tileX++, from += segment) {
+                    hash.fold(current, rowStart + from, Math.min(segment, rowBytes - from), bandState,
+                            tileX * stateLongs);
+                }
+            }
+        }
+    }
+
+    private long digest(int tileX) {
+        int stateLongs = hash.stateLongs();
+        return TileHash.digest(bandState, tileX * stateLongs, stateLongs);
+    }
+
+    /** Copies tile {@code (tileX, tileY)} of every plane into the previous frame's copy. */
+    private void copyTile(ByteBuffer current, int tileX, int tileY) {
+        for (int p = 0; p < layout.planeCount(); p++) {
+            int stride = layout.stride(p);
+            int rowBytes = (int) layout.rowBytes(p);
+            int from = tileX * tileBytes[p];
+            if (from >= rowBytes) {
+                continue;
+            }
+            int length = Math.min(tileBytes[p], rowBytes - from);
+            int planeStart = Math.toIntExact(layout.offset(p));
+            int endRow = Math.min(layout.planeHeight(p), (tileY + 1) * tileSize / verticalSubsampling[p]);
+            for (int row = tileY * tileSize / verticalSubsampling[p]; row < endRow; row++) {
+                int at = planeStart + row * stride + from;
+                referenceBytes.put(at, current, at, length);
+            }
+        }
+    }
+
+    /** Compares each row with the previous frame's copy, and copies the tile segments that differ. */
+    private int compareBytes(ByteBuffer current) {
         ByteBuffer previous = referenceBytes;
         int count = 0;
         for (int p = 0; p < layout.planeCount(); p++) {

@@ -19,6 +19,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class TileDiffTest {
+    /** The diff under test: by tile digests, as this build's JVM runs it (TileDiffByteComparisonTest: by bytes). */
+    TileDiff newDiff(PlaneLayout layout, int tileSize, FramePool pool, ByteViews views) {
+        TileHash hash = TileHashes.orNull();
+        assertThat(hash).as("the tests run with the Vector API (--add-modules jdk.incubator.vector)").isNotNull();
+        return new TileDiff(layout, tileSize, pool, views, hash);
+    }
+
     private final FramePool pool = new FramePool();
     private final ByteViews views = new ByteViews();
 
@@ -32,7 +39,7 @@ class TileDiffTest {
     void anUnchangedFrameHasNoDamageAndAChangedPixelDamagesItsTile() {
         Frame a = noise(DrmFormat.XR24, 200, 130, 1);
         Frame b = copyOf(a);
-        try (TileDiff diff = new TileDiff(a.layout(), 64, pool, views)) {
+        try (TileDiff diff = newDiff(a.layout(), 64, pool, views)) {
             diff.prime(a);
             assertThat(diff.compare(b)).isZero();
 
@@ -49,11 +56,62 @@ class TileDiffTest {
         }
     }
 
+    /**
+     * Changes shaped as a screen changes — the same bit of the same pixel column over consecutive
+     * rows (a glyph's stroke), a word and its neighbour swapped, a whole tile inverted, one bit in
+     * the last byte of a ragged edge tile — are each found in exactly their tile, and the kept copy
+     * then equals the frame.
+     */
+    @Test
+    void structuredChangesAreFoundInTheirTileAndTheCopyFollows() {
+        Frame a = noise(DrmFormat.XR24, 150, 100, 4);
+        Frame b = copyOf(a);
+        int stride = b.layout().stride(0);
+        try (TileDiff diff = newDiff(a.layout(), 32, pool, views)) {
+            diff.prime(a);
+            for (int y = 40; y < 48; y++) {
+                setByte(b, 0, y * stride + 70 * 4 + 3, getByte(b, y * stride + 70 * 4 + 3) ^ 0x80);
+            }
+            assertChangedOnly(diff, b, 2, 1);
+            int at = 10 * stride + 5 * 4;
+            long first = b.buffer().getLong(at);
+            b.buffer().putLong(at, b.buffer().getLong(at + 8)).putLong(at + 8, first);
+            assertChangedOnly(diff, b, 0, 0);
+            for (int y = 64; y < 96; y++) {
+                for (int x = 96; x < 128; x++) {
+                    b.buffer().putInt(y * stride + 4 * x, ~b.buffer().getInt(y * stride + 4 * x));
+                }
+            }
+            assertChangedOnly(diff, b, 3, 2);
+            setByte(b, 0, 99 * stride + 149 * 4 + 3, getByte(b, 99 * stride + 149 * 4 + 3) ^ 1);
+            assertChangedOnly(diff, b, 4, 3);
+            Frame copy = diff.copy(pool);
+            try {
+                for (int y = 0; y < 100; y++) {
+                    for (int x = 0; x < 150 * 4; x++) {
+                        assertThat(getByte(copy, y * stride + x)).as("copy at byte %d of row %d", x, y)
+                                .isEqualTo(getByte(b, y * stride + x));
+                    }
+                }
+            } finally {
+                copy.release();
+            }
+        } finally {
+            a.release();
+            b.release();
+        }
+    }
+
+    private static void assertChangedOnly(TileDiff diff, Frame frame, int tileX, int tileY) {
+        assertThat(diff.compare(frame)).as("tiles changed, expecting %d,%d", tileX, tileY).isEqualTo(1);
+        assertThat(diff.changed(tileX, tileY)).as("tile %d,%d changed", tileX, tileY).isTrue();
+    }
+
     @Test
     void adjacentTilesMergeIntoRectanglesClippedToThePicture() {
         Frame a = noise(DrmFormat.XR24, 200, 130, 2);
         Frame b = copyOf(a);
-        try (TileDiff diff = new TileDiff(a.layout(), 64, pool, views)) {
+        try (TileDiff diff = newDiff(a.layout(), 64, pool, views)) {
             diff.prime(a);
             // A 2x2 block of tiles, one partial corner tile, and a staircase that must not merge.
             for (int[] px : new int[][] {{10, 10}, {70, 5}, {3, 100}, {127, 127}, {199, 129}}) {
@@ -80,7 +138,7 @@ class TileDiffTest {
         PlaneLayout padded = PlaneLayout.of(DrmFormat.XR24, 100, 40, new long[] {256}, new int[] {100 * 4 + 52});
         Frame a = pool.acquire(padded);
         Frame b = pool.acquire(padded);
-        try (TileDiff diff = new TileDiff(padded, 64, pool, views)) {
+        try (TileDiff diff = newDiff(padded, 64, pool, views)) {
             fill(a, 7);
             fill(b, 7);
             diff.prime(a);
@@ -102,7 +160,7 @@ class TileDiffTest {
     void everyPlaneCountsInEveryFormat(DrmFormat format) {
         Frame a = noise(format, 150, 100, 3);
         Frame b = copyOf(a);
-        try (TileDiff diff = new TileDiff(a.layout(), 32, pool, views)) {
+        try (TileDiff diff = newDiff(a.layout(), 32, pool, views)) {
             diff.prime(a);
             assertThat(diff.compare(b)).isZero();
             PlaneLayout l = b.layout();
@@ -127,7 +185,7 @@ class TileDiffTest {
         Frame a = noise(DrmFormat.XR24, 640, 360, 4);
         Frame b = copyOf(a);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        try (TileDiff diff = new TileDiff(a.layout(), 64, pool, views)) {
+        try (TileDiff diff = newDiff(a.layout(), 64, pool, views)) {
             diff.prime(a);
             for (int i = 0; i < 1000; i++) {
                 diff.compare(i % 2 == 0 ? a : b);
@@ -160,7 +218,7 @@ class TileDiffTest {
     void wholeDamageFromTheDiffIsNeverWhole() {
         Frame a = noise(DrmFormat.XR24, 64, 64, 5);
         Frame b = noise(DrmFormat.XR24, 64, 64, 6);
-        try (TileDiff diff = new TileDiff(a.layout(), 64, pool, views)) {
+        try (TileDiff diff = newDiff(a.layout(), 64, pool, views)) {
             diff.prime(a);
             assertThat(diff.compare(b)).isEqualTo(1);
             Damage d = diff.damage();

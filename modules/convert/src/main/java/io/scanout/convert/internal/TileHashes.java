@@ -1,0 +1,31 @@
+package io.scanout.convert.internal;
+
+/**
+ * The {@link TileHash} of this JVM: {@link VectorTileHash} where the module
+ * {@code jdk.incubator.vector} is loaded, none otherwise (then {@link TileDiff} compares bytes,
+ * which the JDK vectorises itself: a scalar hash would be slower than that).
+ */
+final class TileHashes {
+    private static final TileHash HASH = find();
+
+    private TileHashes() {
+    }
+
+    /** The hash, or null on a JVM without the Vector API. */
+    static TileHash orNull() {
+        return HASH;
+    }
+
+    // Reflection keeps the vector class out of this class's constant pool (see RowPairKernels).
+    private static TileHash find() {
+        if (!RowPairKernels.vectorised()) {
+            return null;
+        }
+        try {
+            return (TileHash) Class.forName(TileHashes.class.getPackageName() + ".VectorTileHash")
+                    .getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
+    }
+}
