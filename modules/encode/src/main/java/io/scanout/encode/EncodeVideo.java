@@ -85,7 +85,7 @@ public final class EncodeVideo implements Function<Flux<FrameEvent>, Flux<Encode
         return lineup.planned().inputFormat();
     }
 
-    /** The dma-buf formats taken without a copy: NV12 and P010 when VAAPI is planned, none otherwise. */
+    /** The dma-buf formats taken without a copy: NV12, P010 and 32-bit RGB when VAAPI is planned, none otherwise. */
     public Set<DrmFormat> dmaBufFormats() {
         return lineup.planned().dmaBufFormats();
     }

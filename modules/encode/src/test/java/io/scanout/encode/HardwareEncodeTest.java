@@ -14,11 +14,13 @@ import io.scanout.core.Frame;
 import io.scanout.core.FrameEvent;
 import io.scanout.core.FramePool;
 import io.scanout.core.PlaneLayout;
+import io.scanout.core.VideoFormat;
 import io.scanout.core.metrics.StreamMeters;
 import io.scanout.core.nativeio.LibC;
 import io.scanout.encode.internal.FfmpegEncoder;
 import io.scanout.encode.testing.DecodedPicture;
 import io.scanout.encode.testing.Psnr;
+import io.scanout.encode.testing.RgbImage;
 import io.scanout.encode.testing.VideoDecoder;
 import io.scanout.encode.testing.YuvFrames;
 import java.nio.ByteBuffer;
@@ -140,6 +142,43 @@ class HardwareEncodeTest {
         for (DecodedPicture picture : pictures) {
             assertThat(Psnr.of(TestStreams.picture(320, 240, (int) picture.pts()), picture)).isGreaterThan(35);
         }
+    }
+
+    /** A vGPU's usual scanout: XR24 dma-bufs, converted to NV12 by the GPU's video processing (scale_vaapi). */
+    @Test
+    void vaapiConvertsXr24DmaBufsOnTheGpuAndEncodesThem() {
+        Assumptions.assumeTrue(Files.isWritable(Path.of(SYSTEM_HEAP)),
+                "no writable " + SYSTEM_HEAP + " to make dma-bufs with (Linux 5.6+, CONFIG_DMABUF_HEAPS_SYSTEM)");
+        EncoderSettings settings = EncoderSettings.builder().encoder(EncoderChoice.VAAPI).build();
+        assumeOpens(settings, "h264_vaapi");
+        EncodeVideo encode = EncodeVideo.create(settings, StreamMeters.noop());
+        assertThat(encode.dmaBufFormats()).contains(DrmFormat.XR24);
+
+        Flux<FrameEvent> frames = Flux.range(0, 10).map(i -> {
+            Frame frame = dmaBufFrame(xr24(TestStreams.picture(320, 240, i)));
+            return new FrameEvent(frame, Damage.whole(), i, TestStreams.START_NANOS + i * TestStreams.FRAME_NANOS,
+                    i == 0 ? Optional.of(frame.videoFormat()) : Optional.empty());
+        });
+        List<EncodedPacket> packets = frames.transform(encode).collectList().block(TIMEOUT);
+
+        assertThat(packets).hasSize(10);
+        List<DecodedPicture> pictures = decode(Codec.H264, packets);
+        assertThat(pictures).hasSize(10);
+        for (DecodedPicture picture : pictures) {
+            assertThat(Psnr.of(TestStreams.picture(320, 240, (int) picture.pts()), picture)).isGreaterThan(35);
+        }
+    }
+
+    /** {@code image} as XR24 in a new pool frame: little-endian words 0x00RRGGBB. */
+    private Frame xr24(RgbImage image) {
+        Frame frame = pool.acquire(new VideoFormat(DrmFormat.XR24, image.width(), image.height()));
+        ByteBuffer pixels = frame.buffer();
+        for (int y = 0; y < image.height(); y++) {
+            for (int x = 0; x < image.width(); x++) {
+                pixels.putInt((int) frame.layout().offset(0) + y * frame.layout().stride(0) + 4 * x, image.rgb(x, y));
+            }
+        }
+        return frame;
     }
 
     /** A dma-buf from the system heap holding {@code cpu}'s pixels (released here), in a frame of its own. */

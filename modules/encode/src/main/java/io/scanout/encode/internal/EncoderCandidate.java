@@ -1,8 +1,12 @@
 package io.scanout.encode.internal;
 
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR0;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGRA;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_NV12;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_P010LE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB0;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGBA;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 
 import io.scanout.core.Codec;
@@ -54,7 +58,8 @@ public enum EncoderCandidate {
     /** CPU formats any encoder here takes, converting between them when it needs the other ({@link InputConverter}). */
     private static final Set<DrmFormat> CONVERTIBLE = EnumSet.of(DrmFormat.NV12, DrmFormat.YU12);
     /** What VAAPI imports from a dma-buf and encodes as it is: 4:2:0 with interleaved chroma. */
-    private static final Set<DrmFormat> VAAPI_DMA_BUF = EnumSet.of(DrmFormat.NV12, DrmFormat.P010);
+    private static final Set<DrmFormat> VAAPI_DMA_BUF = EnumSet.of(DrmFormat.NV12, DrmFormat.P010, DrmFormat.XR24,
+            DrmFormat.AR24, DrmFormat.XB24, DrmFormat.AB24);
 
     private final String ffmpegName;
     private final Codec codec;
@@ -113,7 +118,10 @@ public enum EncoderCandidate {
         return avcodec_find_encoder_by_name(ffmpegName) != null;
     }
 
-    /** The dma-buf formats it imports without a copy: NV12 and P010 for VAAPI, none for the others. */
+    /**
+     * The dma-buf formats it imports without a copy: for VAAPI NV12 and P010, and 32-bit RGB, which
+     * the GPU converts to NV12 ({@link VaapiColourConversion}); none for the others.
+     */
     public Set<DrmFormat> dmaBufFormats() {
         return hardware == HardwareType.VAAPI ? EnumSet.copyOf(VAAPI_DMA_BUF) : EnumSet.noneOf(DrmFormat.class);
     }
@@ -128,7 +136,12 @@ public enum EncoderCandidate {
         return switch (format) {
             case NV12 -> AV_PIX_FMT_NV12;
             case P010 -> AV_PIX_FMT_P010LE;
-            default -> throw new IllegalArgumentException("no VAAPI encode surface for " + format + " dma-bufs");
+            // Little-endian words 0xXXRRGGBB are the bytes B, G, R, X in memory: FFmpeg's BGR0 (VA's BGRX).
+            case XR24 -> AV_PIX_FMT_BGR0;
+            case AR24 -> AV_PIX_FMT_BGRA;
+            case XB24 -> AV_PIX_FMT_RGB0;
+            case AB24 -> AV_PIX_FMT_RGBA;
+            default -> throw new IllegalArgumentException("no VAAPI surface imports " + format + " dma-bufs");
         };
     }
 
@@ -142,8 +155,7 @@ public enum EncoderCandidate {
             if (!dmaBufFormats().contains(format.format())) {
                 throw new EncodeException(ffmpegName + (dmaBufFormats().isEmpty()
                         ? " takes frames in CPU memory, got a dma-buf " + format + " (map it first)"
-                        : " imports " + dmaBufFormats() + " dma-bufs, got " + format
-                                + " (RGB dma-bufs need a VAAPI colour conversion first)"));
+                        : " imports " + dmaBufFormats() + " dma-bufs, got " + format));
             }
         } else if (!takes(format.format())) {
             throw new EncodeException(ffmpegName + " takes " + inputFormat + " frames, got " + format

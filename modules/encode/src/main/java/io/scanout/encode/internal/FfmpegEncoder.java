@@ -49,7 +49,8 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  *
  * <p>Input: CPU frames of {@link #format()} (uploaded to a surface for hardware, repacked for an
  * encoder that takes the other of NV12/I420), or — opened with {@code dmaBufInput} on VAAPI — dma-buf
- * frames, imported as surfaces without a copy ({@code av_hwframe_map} of a DRM_PRIME frame).
+ * frames, imported as surfaces without a copy ({@code av_hwframe_map} of a DRM_PRIME frame); RGB
+ * dma-bufs then become NV12 surfaces on the GPU ({@link VaapiColourConversion}).
  *
  * <p>Ownership: this object owns its native objects and frees them once, in {@link #close()}. It never
  * owns the caller's frames: FFmpeg takes its own reference to a frame's memory (or dma-buf) for as
@@ -70,9 +71,13 @@ public final class FfmpegEncoder implements AutoCloseable {
     private final NativeChain natives = new NativeChain();
     private final HardwareDevice device;
     private final HardwareFrames frames;
+    /** For RGB dma-bufs: their surfaces to NV12 ones on the GPU; null otherwise. */
+    private final VaapiColourConversion colourConversion;
     private final AVCodecContext context;
     private final AVFrame picture;
     private final AVFrame surface;
+    /** The NV12 surface {@link #colourConversion} made of {@link #surface}; null without it. */
+    private final AVFrame converted;
     private final AVPacket packet;
     private final InputConverter converter;
     private final AddressPointer[] planes;
@@ -122,9 +127,14 @@ public final class FfmpegEncoder implements AutoCloseable {
                 int surfaceFormat = dmaBufInput ? inputPixelFormat : encoder.pixelFormat();
                 frames = natives.add("frames", new HardwareFrames(device, surfaceFormat, format.width(),
                         format.height()), HardwareFrames::close);
+                colourConversion = dmaBufInput && format.format().isRgb()
+                        ? natives.add("colour conversion", new VaapiColourConversion(frames, format.width(),
+                                format.height(), TIME_BASE_DEN), VaapiColourConversion::close)
+                        : null;
             } else {
                 device = null;
                 frames = null;
+                colourConversion = null;
             }
             context = natives.add("codec context", avcodec_alloc_context3(codec), c -> avcodec_free_context(c));
             if (context == null) {
@@ -140,7 +150,9 @@ public final class FfmpegEncoder implements AutoCloseable {
             }
             picture = natives.add("picture", av_frame_alloc(), f -> av_frame_free(f));
             surface = hardware == null ? null : natives.add("surface", av_frame_alloc(), f -> av_frame_free(f));
-            if (picture == null || hardware != null && surface == null) {
+            converted = colourConversion == null ? null
+                    : natives.add("converted surface", av_frame_alloc(), f -> av_frame_free(f));
+            if (picture == null || hardware != null && surface == null || colourConversion != null && converted == null) {
                 throw new EncodeException("cannot allocate an AVFrame for " + name + " (out of memory)");
             }
             packet = natives.add("packet", av_packet_alloc(), p -> av_packet_free(p));
@@ -174,9 +186,11 @@ public final class FfmpegEncoder implements AutoCloseable {
         c.height(format.height());
         if (frames != null) {
             c.pix_fmt(encoder.hardware().pixelFormat());
-            c.sw_pix_fmt(dmaBufInput ? inputPixelFormat : encoder.pixelFormat());
+            c.sw_pix_fmt(colourConversion != null ? AV_PIX_FMT_NV12 : dmaBufInput ? inputPixelFormat
+                    : encoder.pixelFormat());
             // The context takes this reference and drops it when it is freed.
-            c.hw_frames_ctx(frames.newReference());
+            c.hw_frames_ctx(colourConversion != null ? colourConversion.newOutputFramesReference()
+                    : frames.newReference());
         } else {
             c.pix_fmt(encoder.pixelFormat());
         }
@@ -284,6 +298,11 @@ public final class FfmpegEncoder implements AutoCloseable {
                 setProperties(picture, ptsMicros, keyframe);
                 frames.map(picture, surface);
                 input = surface;
+                if (colourConversion != null) {
+                    colourConversion.convert(surface, converted);
+                    setProperties(converted, ptsMicros, keyframe);
+                    input = converted;
+                }
             } else {
                 describeCpuFrame(frame);
                 setProperties(picture, ptsMicros, keyframe);
@@ -297,6 +316,9 @@ public final class FfmpegEncoder implements AutoCloseable {
         } finally {
             // Drops our references (FFmpeg holds its own while it needs the pixels) and resets the
             // AVFrames for the next frame.
+            if (converted != null) {
+                av_frame_unref(converted);
+            }
             if (surface != null) {
                 av_frame_unref(surface);
             }

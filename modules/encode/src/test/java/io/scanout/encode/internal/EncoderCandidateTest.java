@@ -79,15 +79,18 @@ class EncoderCandidateTest {
     }
 
     @Test
-    void onlyVaapiImportsDmaBufsAndOnlyNv12AndP010() {
+    void onlyVaapiImportsDmaBufsAndOnlyNv12P010And32BitRgb() {
         VideoFormat nv12 = new VideoFormat(DrmFormat.NV12, 64, 64);
         EncoderCandidate.H264_VAAPI.checkAccepts(nv12, true);
         EncoderCandidate.HEVC_VAAPI.checkAccepts(new VideoFormat(DrmFormat.P010, 64, 64), true);
+        for (DrmFormat rgb : List.of(DrmFormat.XR24, DrmFormat.AR24, DrmFormat.XB24, DrmFormat.AB24)) {
+            EncoderCandidate.H264_VAAPI.checkAccepts(new VideoFormat(rgb, 64, 64), true);
+        }
         assertThat(EncoderCandidate.H264_NVENC.dmaBufFormats()).isEmpty();
         assertThatThrownBy(() -> EncoderCandidate.X264.checkAccepts(nv12, true))
                 .hasMessageContaining("libx264 takes frames in CPU memory, got a dma-buf NV12 64x64");
-        assertThatThrownBy(() -> EncoderCandidate.H264_VAAPI.checkAccepts(new VideoFormat(DrmFormat.XR24, 64, 64), true))
-                .hasMessageContaining("h264_vaapi imports [NV12, P010] dma-bufs, got XR24 64x64");
+        assertThatThrownBy(() -> EncoderCandidate.H264_VAAPI.checkAccepts(new VideoFormat(DrmFormat.RG16, 64, 64), true))
+                .hasMessageContaining("h264_vaapi imports [XR24, AR24, XB24, AB24, NV12, P010] dma-bufs, got RG16 64x64");
     }
 
     @Test
