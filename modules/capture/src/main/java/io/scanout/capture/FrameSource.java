@@ -2,6 +2,8 @@ package io.scanout.capture;
 
 import io.scanout.core.FrameEvent;
 import io.scanout.core.input.CursorImage;
+import io.scanout.core.input.CursorPosition;
+import io.scanout.core.input.DisplaySizeSink;
 import io.scanout.core.input.InputSink;
 import java.util.Optional;
 import reactor.core.publisher.Flux;
@@ -46,5 +48,25 @@ public interface FrameSource {
      */
     default Flux<CursorImage> cursorImages() {
         return Flux.empty();
+    }
+
+    /**
+     * Where the pointer is, for a source that knows (a VFIO cursor plane moved by the guest); empty
+     * (the default) for sources whose pointer follows the viewer's own or is drawn into the frames.
+     * Hot: a new subscriber gets the current position first; positions while the pointer is hidden
+     * ({@link #cursorImages()} 0x0) are not sent. May come as often as the source polls: readers
+     * that forward it bound the rate themselves.
+     */
+    default Flux<CursorPosition> cursorPositions() {
+        return Flux.empty();
+    }
+
+    /**
+     * Where a viewer's wish for a display size goes, for a source whose display can change size on
+     * request (a VFIO vGPU with an EDID region); empty (the default) for the rest. The sink is the
+     * source's for its whole life.
+     */
+    default Optional<DisplaySizeSink> displaySize() {
+        return Optional.empty();
     }
 }

@@ -19,7 +19,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The encode stage: H.264, HEVC, VP8, VP9 or AV1 through FFmpeg — hardware (VAAPI, NVENC, QSV) where
+ * The encode stage: H.264, HEVC, VP8, VP9 or AV1 through FFmpeg — hardware (VAAPI, NVENC, QSV, Vulkan) where
  * it opens, software (libx264, libopenh264, libx265, libvpx, SVT-AV1) otherwise — frames in, packets
  * out. Apply it with {@code frames.transform(encode)}.
  *

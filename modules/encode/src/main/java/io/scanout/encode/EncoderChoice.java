@@ -12,11 +12,11 @@ import java.util.stream.Collectors;
  * ({@code --codec}) it picks the FFmpeg encoders a stream may use, best first.
  *
  * <ul>
- *   <li>{@link #AUTO}: every encoder of the codec, hardware first (VAAPI, NVENC, QSV), then software;
- *       the best one that opens on this host at the stream's size is taken.</li>
- *   <li>{@link #VAAPI}, {@link #NVENC}, {@link #QSV}: that hardware for the codec, with the codec's
- *       software encoders as fallback (logged once and counted), so a stream still runs on a host
- *       whose GPU is gone.</li>
+ *   <li>{@link #AUTO}: every encoder of the codec, hardware first (VAAPI, NVENC, QSV, Vulkan), then
+ *       software; the best one that opens on this host at the stream's size is taken.</li>
+ *   <li>{@link #VAAPI}, {@link #NVENC}, {@link #QSV}, {@link #VULKAN}: that hardware for the codec,
+ *       with the codec's software encoders as fallback (logged once and counted), so a stream still
+ *       runs on a host whose GPU is gone.</li>
  *   <li>{@link #X264}, {@link #OPENH264}, {@link #X265}, {@link #VP8}, {@link #VP9}, {@link #AV1}: that
  *       one software encoder (libx264, libopenh264, libx265, libvpx, libvpx-vp9, libsvtav1), never
  *       swapped for another: it is an error when it is not in the FFmpeg build or does not open.</li>
@@ -32,6 +32,7 @@ public enum EncoderChoice {
     VAAPI(EnumSet.of(Codec.H264, Codec.HEVC, Codec.VP8, Codec.VP9, Codec.AV1), true),
     NVENC(EnumSet.of(Codec.H264, Codec.HEVC, Codec.AV1), true),
     QSV(EnumSet.of(Codec.H264, Codec.HEVC, Codec.VP9), true),
+    VULKAN(EnumSet.of(Codec.H264, Codec.HEVC), true),
     VP8(EnumSet.of(Codec.VP8), false),
     VP9(EnumSet.of(Codec.VP9), false),
     AV1(EnumSet.of(Codec.AV1), false),
@@ -76,7 +77,7 @@ public enum EncoderChoice {
         return codecs.contains(codec);
     }
 
-    /** Whether this choice names hardware (VAAPI, NVENC, QSV), which falls back to software. */
+    /** Whether this choice names hardware (VAAPI, NVENC, QSV, Vulkan), which falls back to software. */
     public boolean isHardware() {
         return hardware;
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,18 +56,27 @@ final class EncoderLineup {
 
     /** {@link #resolve(EncoderSettings, EncoderMeters)} over a given ranking (tests stand in for other builds with it). */
     static EncoderLineup resolve(EncoderSettings settings, EncoderMeters meters, List<EncoderCandidate> ranked) {
+        return resolve(settings, meters, ranked, EncoderCandidate::isAvailable);
+    }
+
+    /**
+     * As above, with what counts as "in this FFmpeg build" given: tests stand in for a build without
+     * an encoder (e.g. an LGPL FFmpeg without libx264) by leaving it out.
+     */
+    static EncoderLineup resolve(EncoderSettings settings, EncoderMeters meters, List<EncoderCandidate> ranked,
+                                 Predicate<EncoderCandidate> built) {
         List<ProbeResult> status = new ArrayList<>();
         List<String> passedOver = new ArrayList<>();
         int planned = -1;
         for (int i = 0; i < ranked.size(); i++) {
             EncoderCandidate candidate = ranked.get(i);
             if (planned >= 0) {
-                status.add(result(candidate, candidate.isAvailable(), false,
+                status.add(result(candidate, built.test(candidate), false,
                         "not tried: " + ranked.get(planned).ffmpegName() + " ranks higher"));
                 continue;
             }
             try {
-                checkUsable(candidate, settings);
+                checkUsable(candidate, settings, built);
                 planned = i;
                 status.add(result(candidate, true, true, ""));
             } catch (EncoderUnavailableException e) {
@@ -95,7 +105,7 @@ final class EncoderLineup {
     private static String hint(EncoderSettings settings) {
         return switch (settings.codec()) {
             case H264 -> "; libx264 needs FFmpeg's GPL build, libopenh264 one built with --enable-libopenh264";
-            case HEVC -> "; HEVC needs a GPU (VAAPI, NVENC, QSV) or FFmpeg's GPL build with libx265";
+            case HEVC -> "; HEVC needs a GPU (VAAPI, NVENC, QSV, Vulkan) or FFmpeg's GPL build with libx265";
             default -> "";
         };
     }
@@ -106,8 +116,8 @@ final class EncoderLineup {
      *
      * @throws EncoderUnavailableException saying why not
      */
-    static void checkUsable(EncoderCandidate candidate, EncoderSettings settings) {
-        if (!candidate.isAvailable()) {
+    static void checkUsable(EncoderCandidate candidate, EncoderSettings settings, Predicate<EncoderCandidate> built) {
+        if (!built.test(candidate)) {
             throw new EncoderUnavailableException(EncoderUnavailableException.Reason.NOT_BUILT,
                     "not in this FFmpeg build");
         }

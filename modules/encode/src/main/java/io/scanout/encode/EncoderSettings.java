@@ -31,13 +31,15 @@ import java.util.Optional;
  *                               1..{@value #MAX_KEYFRAME_INTERVAL}
  * @param frameRate              nominal frames per second, 1..{@value #MAX_FRAME_RATE}; timestamps come
  *                               from capture times, so the real rate may vary
- * @param devicePath             the DRM render node hardware encoders open (VAAPI, QSV), e.g.
+ * @param devicePath             the DRM render node hardware encoders open (VAAPI, QSV, Vulkan), e.g.
  *                               {@code /dev/dri/renderD128}; {@code null} takes the first render node
  *                               found (see {@link #device()})
  * @param intraRefresh           refresh by intra stripes instead of periodic IDR frames (see above)
+ * @param colour                 the matrix and range the frames' YUV is in, signalled in the stream
+ *                               ({@code --colour}); the convert stage must write the same
  */
 public record EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, int keyframeIntervalFrames,
-                              int frameRate, String devicePath, boolean intraRefresh) {
+                              int frameRate, String devicePath, boolean intraRefresh, YuvColour colour) {
     public static final long DEFAULT_BITRATE = 4_000_000;
     public static final long MIN_BITRATE = 50_000;
     public static final long MAX_BITRATE = 200_000_000;
@@ -49,8 +51,8 @@ public record EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, 
     public static final int MAX_DEVICE_PATH = 255;
 
     public EncoderSettings {
-        if (encoder == null || codec == null) {
-            throw new IllegalArgumentException("encoder and codec are required");
+        if (encoder == null || codec == null || colour == null) {
+            throw new IllegalArgumentException("encoder, codec and colour are required");
         }
         encoder.checkMakes(codec);
         if (bitrate < MIN_BITRATE || bitrate > MAX_BITRATE) {
@@ -67,6 +69,13 @@ public record EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, 
         if (devicePath != null) {
             checkDevicePath(devicePath);
         }
+    }
+
+    /** Settings in BT.709 limited range, the default colour. */
+    public EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, int keyframeIntervalFrames,
+                           int frameRate, String devicePath, boolean intraRefresh) {
+        this(encoder, codec, bitrate, keyframeIntervalFrames, frameRate, devicePath, intraRefresh,
+                YuvColour.BT709_LIMITED);
     }
 
     /** Settings without a device path or intra refresh: the first render node, periodic keyframes. */
@@ -99,41 +108,49 @@ public record EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, 
      */
     public EncoderSettings withEncoder(EncoderChoice newEncoder) {
         return new EncoderSettings(newEncoder, codec, bitrate, keyframeIntervalFrames, frameRate, devicePath,
-                intraRefresh);
+                intraRefresh, colour);
     }
 
     public EncoderSettings withCodec(Codec newCodec) {
         return new EncoderSettings(encoder, newCodec, bitrate, keyframeIntervalFrames, frameRate, devicePath,
-                intraRefresh);
+                intraRefresh, colour);
     }
 
     /** Another encoder and codec at once, e.g. {@code (VP9, Codec.VP9)}. */
     public EncoderSettings withEncoder(EncoderChoice newEncoder, Codec newCodec) {
         return new EncoderSettings(newEncoder, newCodec, bitrate, keyframeIntervalFrames, frameRate, devicePath,
-                intraRefresh);
+                intraRefresh, colour);
     }
 
     public EncoderSettings withBitrate(long newBitrate) {
         return new EncoderSettings(encoder, codec, newBitrate, keyframeIntervalFrames, frameRate, devicePath,
-                intraRefresh);
+                intraRefresh, colour);
     }
 
     public EncoderSettings withKeyframeIntervalFrames(int frames) {
-        return new EncoderSettings(encoder, codec, bitrate, frames, frameRate, devicePath, intraRefresh);
+        return new EncoderSettings(encoder, codec, bitrate, frames, frameRate, devicePath, intraRefresh, colour);
     }
 
     public EncoderSettings withFrameRate(int newFrameRate) {
         return new EncoderSettings(encoder, codec, bitrate, keyframeIntervalFrames, newFrameRate, devicePath,
-                intraRefresh);
+                intraRefresh, colour);
     }
 
     /** @param path a render node, or {@code null} for the first one found */
     public EncoderSettings withDevicePath(String path) {
-        return new EncoderSettings(encoder, codec, bitrate, keyframeIntervalFrames, frameRate, path, intraRefresh);
+        return new EncoderSettings(encoder, codec, bitrate, keyframeIntervalFrames, frameRate, path, intraRefresh,
+                colour);
     }
 
     public EncoderSettings withIntraRefresh(boolean refresh) {
-        return new EncoderSettings(encoder, codec, bitrate, keyframeIntervalFrames, frameRate, devicePath, refresh);
+        return new EncoderSettings(encoder, codec, bitrate, keyframeIntervalFrames, frameRate, devicePath, refresh,
+                colour);
+    }
+
+    /** The same settings with frames in {@code newColour} ({@code --colour}). */
+    public EncoderSettings withColour(YuvColour newColour) {
+        return new EncoderSettings(encoder, codec, bitrate, keyframeIntervalFrames, frameRate, devicePath,
+                intraRefresh, newColour);
     }
 
     /** A builder starting from {@link #defaults()}. */
@@ -182,7 +199,8 @@ public record EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, 
     public String toString() {
         return String.format(Locale.ROOT, "%s %s %.3f Mbit/s, %s every %d frames, %d fps%s", encoder, codec,
                 bitrate / 1e6, intraRefresh ? "intra refresh" : "keyframe", keyframeIntervalFrames, frameRate,
-                devicePath == null ? "" : ", device " + devicePath);
+                devicePath == null ? "" : ", device " + devicePath)
+                + (colour == YuvColour.BT709_LIMITED ? "" : ", " + colour);
     }
 
     /**
@@ -197,6 +215,7 @@ public record EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, 
         private int frameRate = DEFAULT_FRAME_RATE;
         private String devicePath;
         private boolean intraRefresh;
+        private YuvColour colour = YuvColour.BT709_LIMITED;
 
         private Builder() {
         }
@@ -239,6 +258,12 @@ public record EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, 
             return this;
         }
 
+        /** The frames' YUV matrix and range ({@code --colour}); BT.709 limited unless set. */
+        public Builder colour(YuvColour value) {
+            colour = value;
+            return this;
+        }
+
         /**
          * @throws IllegalArgumentException naming the first field out of bounds, or an encoder and codec
          *                                  that do not go together
@@ -248,7 +273,7 @@ public record EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, 
                 throw new IllegalArgumentException("encoder and codec are required");
             }
             return new EncoderSettings(encoder, codec == null ? encoder.defaultCodec() : codec, bitrate,
-                    keyframeIntervalFrames, frameRate, devicePath, intraRefresh);
+                    keyframeIntervalFrames, frameRate, devicePath, intraRefresh, colour);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.scanout.encode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.scanout.core.Codec;
 import io.scanout.core.CodecConfig;
 import io.scanout.core.Damage;
 import io.scanout.core.DmaBuf;
@@ -21,6 +22,7 @@ import io.scanout.encode.internal.H264ParameterSets;
 import io.scanout.encode.testing.DecodedPicture;
 import io.scanout.encode.testing.H264Decoder;
 import io.scanout.encode.testing.Psnr;
+import io.scanout.encode.testing.VideoDecoder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,6 +33,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
@@ -196,6 +199,37 @@ class EncodeVideoTest {
             assertThat(decoder.errors()).isZero();
             assertThat(pictures).extracting(p -> p.width() + "x" + p.height())
                     .containsExactlyElementsOf(IntStream.range(0, 12).mapToObj(i -> i < 6 ? "320x240" : "352x200")
+                            .toList());
+            pictures.forEach(EncodeVideoTest::assertLooksLikeItsFrame);
+        }
+    }
+
+    /** Every software encoder: a new size mid-stream re-opens it, and the stream decodes across the change. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"x264, h264", "openh264, h264", "x265, hevc", "vp8, vp8", "vp9, vp9", "av1, av1"})
+    void aNewFrameSizeMidStreamDecodesWithEachSoftwareEncoder(String choice, String codec) {
+        EncodeVideo encode = EncodeVideo.create(EncoderSettings.builder().encoder(EncoderChoice.parse(choice))
+                .codec(Codec.parse(codec)).build(), meters);
+        Flux<FrameEvent> frames = Flux.range(0, 8).map(i -> i < 4
+                ? TestStreams.event(pool, encode.inputFormat(), 320, 240, i, i == 0)
+                : TestStreams.event(pool, encode.inputFormat(), 352, 200, i, i == 4));
+
+        // block() waits on a latch; StepVerifier's wait would spin a core the encoder needs on small hosts.
+        List<EncodedPacket> packets = frames.transform(encode).collectList().block(TIMEOUT);
+
+        assertThat(packets).hasSize(8);
+        assertThat(keyframes(packets)).containsExactly(0L, 4L);
+        assertThat(List.of(packets.get(0).config().width(), packets.get(0).config().height(),
+                packets.get(4).config().width(), packets.get(4).config().height())).containsExactly(320, 240, 352, 200);
+        try (VideoDecoder decoder = VideoDecoder.forCodec(Codec.parse(codec))) {
+            List<DecodedPicture> pictures = new ArrayList<>();
+            for (EncodedPacket p : packets) {
+                pictures.addAll(decoder.decode(p.bytes(), p.sequence()));
+            }
+            pictures.addAll(decoder.flush());
+            assertThat(decoder.errors()).isZero();
+            assertThat(pictures).extracting(p -> p.width() + "x" + p.height())
+                    .containsExactlyElementsOf(IntStream.range(0, 8).mapToObj(i -> i < 4 ? "320x240" : "352x200")
                             .toList());
             pictures.forEach(EncodeVideoTest::assertLooksLikeItsFrame);
         }

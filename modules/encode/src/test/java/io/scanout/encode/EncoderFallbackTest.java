@@ -73,12 +73,15 @@ class EncoderFallbackTest {
                 new ProbeResult("h264_nvenc", EncoderKind.HARDWARE, Codec.H264, true, false,
                         "no /dev/nvidiactl (no NVIDIA driver)"),
                 new ProbeResult("h264_qsv", EncoderKind.HARDWARE, Codec.H264, true, false, "no /dev/dri/renderD128"),
+                new ProbeResult("h264_vulkan", EncoderKind.HARDWARE, Codec.H264, true, false,
+                        "no GPU for Vulkan video (no /dev/dri render node, no /dev/nvidiactl)"),
                 new ProbeResult("libx264", EncoderKind.SOFTWARE, Codec.H264, true, true, ""),
                 new ProbeResult("libopenh264", EncoderKind.SOFTWARE, Codec.H264, true, false,
                         "not tried: libx264 ranks higher"));
         assertThat(fallbacks("h264_vaapi", "no-device")).isEqualTo(1);
         assertThat(fallbacks("h264_nvenc", "no-device")).isEqualTo(1);
         assertThat(fallbacks("h264_qsv", "no-device")).isEqualTo(1);
+        assertThat(fallbacks("h264_vulkan", "no-device")).isEqualTo(1);
         assertThat(fallbacks("libx264", "no-device")).isZero();
     }
 
@@ -102,6 +105,23 @@ class EncoderFallbackTest {
             decoder.flush();
             assertThat(decoder.errors()).isZero();
         }
+    }
+
+    @Test
+    void vulkanOnADeviceFfmpegCannotOpenFallsBackToSoftwareWithFfmpegsReason() {
+        EncoderSettings settings = EncoderSettings.builder().encoder(EncoderChoice.VULKAN).codec(Codec.HEVC)
+                .devicePath(NOT_A_GPU).build();
+
+        EncodeVideo encode = EncodeVideo.create(settings, meters);
+
+        assertThat(encode.encoderName()).isEqualTo("libx265");
+        assertThat(encode.candidates()).hasSize(2).first().satisfies(vulkan -> {
+            assertThat(vulkan.name()).isEqualTo("hevc_vulkan");
+            assertThat(vulkan.opens()).isFalse();
+            assertThat(vulkan.reason())
+                    .matches("cannot open drm device /dev/null \\(av_hwdevice_ctx_create returned -\\d+: .+\\)");
+        });
+        assertThat(fallbacks("hevc_vulkan", "device-failed")).isEqualTo(1);
     }
 
     @Test

@@ -18,16 +18,16 @@ class EncoderProbeTest {
         List<ProbeResult> results = EncoderProbe.probe(Codec.H264, 320, 240);
 
         assertThat(results).extracting(ProbeResult::name)
-                .containsExactly("h264_vaapi", "h264_nvenc", "h264_qsv", "libx264", "libopenh264");
+                .containsExactly("h264_vaapi", "h264_nvenc", "h264_qsv", "h264_vulkan", "libx264", "libopenh264");
         assertThat(results).extracting(ProbeResult::kind).containsExactly(EncoderKind.HARDWARE, EncoderKind.HARDWARE,
-                EncoderKind.HARDWARE, EncoderKind.SOFTWARE, EncoderKind.SOFTWARE);
+                EncoderKind.HARDWARE, EncoderKind.HARDWARE, EncoderKind.SOFTWARE, EncoderKind.SOFTWARE);
         assertThat(results).allSatisfy(r -> assertThat(r.available()).isTrue());
-        assertThat(results.subList(3, 5)).allSatisfy(r -> {
+        assertThat(results.subList(4, 6)).allSatisfy(r -> {
             assertThat(r.opens()).isTrue();
             assertThat(r.reason()).isEmpty();
         });
         // Each hardware encoder either opens or says why not.
-        assertThat(results.subList(0, 3)).allSatisfy(r -> assertThat(r.opens() || !r.reason().isEmpty()).isTrue());
+        assertThat(results.subList(0, 4)).allSatisfy(r -> assertThat(r.opens() || !r.reason().isEmpty()).isTrue());
     }
 
     @Test
@@ -40,6 +40,20 @@ class EncoderProbeTest {
                 new ProbeResult("av1_nvenc", EncoderKind.HARDWARE, Codec.AV1, true, false,
                         "no /dev/nvidiactl (no NVIDIA driver)"),
                 new ProbeResult("libsvtav1", EncoderKind.SOFTWARE, Codec.AV1, true, true, ""));
+        assertThat(EncoderProbe.probe(Codec.HEVC, 640, 480)).filteredOn(r -> r.name().equals("hevc_vulkan"))
+                .containsExactly(new ProbeResult("hevc_vulkan", EncoderKind.HARDWARE, Codec.HEVC, true, false,
+                        "no GPU for Vulkan video (no /dev/dri render node, no /dev/nvidiactl)"));
+    }
+
+    @Test
+    void vulkanOnANodeThatIsNoGpuSaysWhichCallFailed() {
+        List<ProbeResult> vulkan = EncoderProbe.probe(EncoderSettings.builder().encoder(EncoderChoice.VULKAN)
+                .devicePath("/dev/null").build(), 320, 240);
+
+        assertThat(vulkan).extracting(ProbeResult::name).containsExactly("h264_vulkan", "libx264", "libopenh264");
+        assertThat(vulkan.get(0).opens()).isFalse();
+        assertThat(vulkan.get(0).reason())
+                .matches("cannot open drm device /dev/null \\(av_hwdevice_ctx_create returned -\\d+: .+\\)");
     }
 
     @Test

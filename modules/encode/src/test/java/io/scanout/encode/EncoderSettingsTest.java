@@ -55,7 +55,7 @@ class EncoderSettingsTest {
     @Test
     void refusesUnknownEncoders() {
         assertThatThrownBy(() -> EncoderChoice.parse("amf")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown encoder 'amf' (known: auto, x264, openh264, vaapi, nvenc, qsv, vp8, vp9, av1, x265)");
+                .hasMessage("unknown encoder 'amf' (known: auto, x264, openh264, vaapi, nvenc, qsv, vulkan, vp8, vp9, av1, x265)");
         assertThatThrownBy(() -> EncoderChoice.parse(null)).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -73,7 +73,7 @@ class EncoderSettingsTest {
     @CsvSource(delimiter = '|', value = {
         "x264 | vp9 | encoder x264 makes h264, not vp9 (for vp9 use --encoder auto, vaapi, qsv, vp9)",
         "nvenc | vp8 | encoder nvenc makes av1, h264, hevc, not vp8 (for vp8 use --encoder auto, vaapi, vp8)",
-        "av1 | h264 | encoder av1 makes av1, not h264 (for h264 use --encoder auto, x264, openh264, vaapi, nvenc, qsv)",
+        "av1 | h264 | encoder av1 makes av1, not h264 (for h264 use --encoder auto, x264, openh264, vaapi, nvenc, qsv, vulkan)",
         "qsv | av1 | encoder qsv makes h264, hevc, vp9, not av1 (for av1 use --encoder auto, vaapi, nvenc, av1)"})
     void refusesAnEncoderWithACodecItDoesNotMake(String encoder, String codec, String message) {
         assertThatThrownBy(() -> EncoderSettings.builder().encoder(EncoderChoice.parse(encoder))

@@ -41,7 +41,7 @@ import reactor.core.publisher.Flux;
 
 /**
  * Hardware encoders on the GPU this host has: VAAPI from CPU frames (uploaded) and from dma-bufs
- * (imported without a copy), NVENC from CPU frames. Each test runs only where its device exists and
+ * (imported without a copy), NVENC, QSV and Vulkan video from CPU frames. Each test runs only where its device exists and
  * opens, and says why it is skipped otherwise; hosts without a GPU still check, elsewhere, that every
  * hardware path fails cleanly with a reason and falls back.
  */
@@ -93,7 +93,7 @@ class HardwareEncodeTest {
 
     @ParameterizedTest(name = "{1}")
     @CsvSource({"vaapi, h264_vaapi, h264", "vaapi, hevc_vaapi, hevc", "vaapi, av1_vaapi, av1",
-        "nvenc, h264_nvenc, h264", "qsv, h264_qsv, h264"})
+        "nvenc, h264_nvenc, h264", "qsv, h264_qsv, h264", "vulkan, h264_vulkan, h264", "vulkan, hevc_vulkan, hevc"})
     void hardwareEncodesUploadedCpuFramesThatDecodeCloseToTheSource(String choice, String name, String codec) {
         EncoderSettings settings = EncoderSettings.builder().encoder(EncoderChoice.parse(choice))
                 .codec(Codec.parse(codec)).build();

@@ -189,8 +189,14 @@ public final class ScanoutServer implements AutoCloseable {
         return reload(source.get());
     }
 
-    /** A non-loopback address without auth is refused before anything starts, saying how to set a token. */
-    private static void checkAuth(ServerSettings settings) {
+    /**
+     * A non-loopback address without auth is refused before anything starts, saying how to set a
+     * token; with {@code --insecure-no-auth} it is logged loudly. {@link #start} calls it; the
+     * command line calls it too, to check settings without starting them.
+     *
+     * @throws IllegalArgumentException when the bind address needs auth the settings lack
+     */
+    public static void checkAuth(ServerSettings settings) {
         String host = settings.bind().host();
         try {
             settings.security().checkBind(host);

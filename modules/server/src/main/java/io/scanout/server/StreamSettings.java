@@ -1,11 +1,19 @@
 package io.scanout.server;
 
+import io.scanout.convert.Colorimetry;
+import io.scanout.convert.ConvertSettings;
+import io.scanout.convert.DetectChanges;
 import io.scanout.convert.Scaling;
+import io.scanout.core.DrmFormat;
+import io.scanout.core.Rect;
 import io.scanout.core.VideoFormat;
 import io.scanout.encode.EncoderSettings;
 import io.scanout.transport.ViewerLimits;
 import io.scanout.transport.push.PushTarget;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -13,11 +21,18 @@ import java.util.regex.Pattern;
  * before encoding, its encoder, how far a viewer may fall behind before it skips to a keyframe,
  * whether viewers may send keyboard and mouse to a source that takes them ({@code input};
  * off unless asked for, since a viewer then controls the machine), and the media servers it is
- * pushed to ({@code push}).
+ * pushed to ({@code push}), how often an unchanged screen is still sent ({@code keepAlive}) and
+ * the part of the source's picture kept ({@code crop}). The YUV colour is the encoder's
+ * ({@link EncoderSettings#colour()}); the convert stage writes what the encoder signals.
  */
 public record StreamSettings(String id, String source, Scaling scaling, EncoderSettings encoder,
-                             ViewerLimits viewerLimits, boolean input, List<String> push) {
+                             ViewerLimits viewerLimits, boolean input, List<String> push, Duration keepAlive,
+                             Optional<Rect> crop) {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    /** The longest keep-alive interval taken: past this a viewer's player has long given up. */
+    public static final Duration MAX_KEEP_ALIVE = Duration.ofHours(1);
+    private static final Pattern KEEP_ALIVE = Pattern.compile("([0-9]{1,7})(ms|s|m)?");
+    private static final Pattern CROP = Pattern.compile("([0-9]{1,5})x([0-9]{1,5})\\+([0-9]{1,5})\\+([0-9]{1,5})");
 
     /**
      * @param push URLs the stream is published to ({@code srt://}, {@code rtsp://}, {@code rtmp://}),
@@ -26,6 +41,14 @@ public record StreamSettings(String id, String source, Scaling scaling, EncoderS
     public StreamSettings {
         checkId(id);
         push = List.copyOf(push == null ? List.of() : push);
+        keepAlive = keepAlive == null ? DetectChanges.DEFAULT_KEEP_ALIVE : keepAlive;
+        if (keepAlive.isNegative() || keepAlive.compareTo(MAX_KEEP_ALIVE) > 0) {
+            throw new IllegalArgumentException("stream '" + id + "': keep-alive " + keepAlive + " is outside 0..1h");
+        }
+        crop = crop == null ? Optional.empty() : crop;
+        if (crop.isPresent() && crop.get().isEmpty()) {
+            throw new IllegalArgumentException("stream '" + id + "': an empty crop leaves nothing to encode");
+        }
         for (String url : push) {
             try {
                 PushTarget.parse(url);
@@ -33,6 +56,13 @@ public record StreamSettings(String id, String source, Scaling scaling, EncoderS
                 throw new IllegalArgumentException("stream '" + id + "': " + e.getMessage(), e);
             }
         }
+    }
+
+    /** A stream with the default keep-alive (1 s) and no crop. */
+    public StreamSettings(String id, String source, Scaling scaling, EncoderSettings encoder,
+                          ViewerLimits viewerLimits, boolean input, List<String> push) {
+        this(id, source, scaling, encoder, viewerLimits, input, push, DetectChanges.DEFAULT_KEEP_ALIVE,
+                Optional.empty());
     }
 
     /** A stream pushed nowhere. */
@@ -54,12 +84,78 @@ public record StreamSettings(String id, String source, Scaling scaling, EncoderS
 
     /** The same stream, taking viewers' keyboard and mouse or not. */
     public StreamSettings withInput(boolean input) {
-        return new StreamSettings(id, source, scaling, encoder, viewerLimits, input, push);
+        return new StreamSettings(id, source, scaling, encoder, viewerLimits, input, push, keepAlive, crop);
     }
 
     /** The same stream, published to these URLs ({@code --push}, {@code push:}). */
     public StreamSettings withPush(List<String> urls) {
-        return new StreamSettings(id, source, scaling, encoder, viewerLimits, input, urls);
+        return new StreamSettings(id, source, scaling, encoder, viewerLimits, input, urls, keepAlive, crop);
+    }
+
+    /**
+     * The same stream sending an unchanged screen again every {@code interval} ({@code --keep-alive},
+     * {@code keep-alive:}); {@link Duration#ZERO} never does.
+     */
+    public StreamSettings withKeepAlive(Duration interval) {
+        return new StreamSettings(id, source, scaling, encoder, viewerLimits, input, push, interval, crop);
+    }
+
+    /** The same stream keeping only {@code region} of the source's picture, or all of it when empty. */
+    public StreamSettings withCrop(Optional<Rect> region) {
+        return new StreamSettings(id, source, scaling, encoder, viewerLimits, input, push, keepAlive, region);
+    }
+
+    /** What the convert stage is told: the encoder's format, this stream's colour, crop and scaling. */
+    ConvertSettings convertSettings(DrmFormat encoderInput) {
+        ConvertSettings settings = ConvertSettings.to(encoderInput)
+                .withColorimetry(Colorimetry.parse(encoder.colour().id()))
+                .withScaling(scaling);
+        return crop.map(settings::withCrop).orElse(settings);
+    }
+
+    /**
+     * Parses a crop {@code WxH+X+Y} (X11 geometry: size, then the top-left corner in source pixels),
+     * e.g. {@code 1280x720+0+0}. Checked here for form only: the source's size is known once frames
+     * arrive, and a crop that does not fit them drops those frames with a logged error.
+     */
+    public static Rect parseCrop(String text) {
+        Matcher m = text == null ? null : CROP.matcher(text.trim());
+        if (m == null || !m.matches()) {
+            throw new IllegalArgumentException("a crop is WxH+X+Y in source pixels, e.g. 1280x720+0+0, not '"
+                    + text + "'");
+        }
+        Rect r = new Rect(Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)), Integer.parseInt(m.group(1)),
+                Integer.parseInt(m.group(2)));
+        if (r.isEmpty()) {
+            throw new IllegalArgumentException("crop " + text + " is empty; it leaves nothing to encode");
+        }
+        return r;
+    }
+
+    /**
+     * Parses a keep-alive interval: a number with {@code ms}, {@code s} or {@code m}, e.g. {@code 1s},
+     * {@code 500ms}; {@code 0} turns keep-alive frames off. At most an hour.
+     */
+    public static Duration parseKeepAlive(String text) {
+        Matcher m = text == null ? null : KEEP_ALIVE.matcher(text.trim());
+        if (m == null || !m.matches()) {
+            throw new IllegalArgumentException("a keep-alive is a duration like 1s, 500ms or 2m (0 turns it off),"
+                    + " not '" + text + "'");
+        }
+        long amount = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "" : m.group(2);
+        if (unit.isEmpty() && amount != 0) {
+            throw new IllegalArgumentException("keep-alive " + text + " needs a unit: ms, s or m");
+        }
+        Duration interval = switch (unit) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofSeconds(amount);
+        };
+        if (interval.compareTo(MAX_KEEP_ALIVE) > 0) {
+            throw new IllegalArgumentException("keep-alive " + text + " is longer than an hour");
+        }
+        return interval;
     }
 
     /**

@@ -25,13 +25,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import reactor.core.Disposable;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.WebsocketClientSpec;
 
 /**
  * The walking skeleton end to end on real parts: the server in-process with the synthetic
@@ -140,6 +144,71 @@ class EndToEndTest {
     }
 
     @Test
+    void lateViewersStartAtOnceAtTheCurrentGopsKeyframeAndTheFirstViewerSeesNoChange() throws Exception {
+        // A keyframe every 20 s: a joiner that waited for the next one would wait that long.
+        ScanoutServer longGop = ScanoutServer.start(new ServerSettings(new BindAddress("127.0.0.1", 0), List.of(
+                new StreamSettings("longgop", "synthetic:" + WIDTH + "x" + HEIGHT + "@30",
+                        EncoderSettings.builder().bitrate(1_000_000).keyframeIntervalFrames(600).build()))));
+        List<ViewerClient.Packet> first = new CopyOnWriteArrayList<>();
+        Disposable a = HttpClient.create()
+                .websocket(WebsocketClientSpec.builder().maxFramePayloadLength(16 << 20).build())
+                .uri("ws://127.0.0.1:" + longGop.port() + "/streams/longgop")
+                .handle((in, out) -> in.receive().asByteArray())
+                .map(ViewerClient::parse)
+                .subscribe(m -> {
+                    if (m instanceof ViewerClient.Packet p) {
+                        first.add(p);
+                    }
+                });
+        try {
+            awaitPackets(first, 15);
+            long latestAtB = first.get(first.size() - 1).sequence();
+            CompletableFuture<ViewerClient.Session> b = CompletableFuture.supplyAsync(
+                    () -> ViewerClient.watch(longGop.port(), "longgop", 5, TIMEOUT));
+            Thread.sleep(50);
+            long latestAtC = first.get(first.size() - 1).sequence();
+            ViewerClient.Session c = ViewerClient.watch(longGop.port(), "longgop", 5, TIMEOUT);
+            ViewerClient.Session bSession = b.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            awaitPackets(first, first.size() + 5);
+
+            for (var joined : List.of(new Object[] {"B", bSession, latestAtB}, new Object[] {"C", c, latestAtC})) {
+                ViewerClient.Session session = (ViewerClient.Session) joined[1];
+                long latest = (long) joined[2];
+                assertThat(session.messages().get(0)).as("%s: config first", joined[0])
+                        .isInstanceOf(ViewerClient.Config.class);
+                ViewerClient.Packet start = session.packets().get(0);
+                assertThat(start.keyframe()).as("%s starts at a keyframe", joined[0]).isTrue();
+                assertThat(start.sequence()).as("%s's first packet, A's latest at its join was %d", joined[0], latest)
+                        .isLessThanOrEqualTo(latest + 1);
+                // The keyframe A started at, replayed from the hub's GOP: no new keyframe was made for it.
+                assertThat(start.sequence()).isEqualTo(first.get(0).sequence());
+            }
+            List<ViewerClient.Packet> seen = List.copyOf(first);
+            assertThat(seen.get(0).keyframe()).isTrue();
+            assertThat(seen.subList(1, seen.size())).as("joiners cost A no keyframe")
+                    .noneMatch(ViewerClient.Packet::keyframe);
+            // Across the joins A misses nothing (the stream's start may skip frames while the encoder opens).
+            for (int i = 1; i < seen.size(); i++) {
+                if (seen.get(i - 1).sequence() >= latestAtB) {
+                    assertThat(seen.get(i).sequence()).as("A's packets stay contiguous")
+                            .isEqualTo(seen.get(i - 1).sequence() + 1);
+                }
+            }
+        } finally {
+            a.dispose();
+            longGop.close();
+        }
+    }
+
+    private static void awaitPackets(List<ViewerClient.Packet> packets, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (packets.size() < count) {
+            assertThat(System.nanoTime()).as("%d packets within %s", count, TIMEOUT).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
     void streamsAndMetricsDescribeTheRunningStream() {
         ViewerClient.watch(server.port(), "main", 10, TIMEOUT);
         String streams = get("/streams");
@@ -150,6 +219,7 @@ class EndToEndTest {
         assertThat(counter(metrics, "scanout_frames_encoded_total{stream=\"main\"")).isPositive();
         assertThat(counter(metrics, "scanout_viewer_bytes_sent_bytes_total{stream=\"main\"")).isPositive();
         assertThat(metrics).contains("scanout_stage_latency_seconds_count{stage=\"encode\",stream=\"main\"}");
+        assertThat(metrics).containsPattern("(?m)^scanout_frames_dropped_total\\{reason=\"[a-z-]+\",stream=\"main\"} ");
         assertThat(get("/healthz")).isEqualToIgnoringWhitespace("ok");
     }
 

@@ -14,6 +14,7 @@ import io.scanout.transport.security.ConnectionLimits;
 import io.scanout.transport.security.Grant;
 import io.scanout.transport.security.Scope;
 import io.scanout.transport.security.SecuritySettings;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,16 +51,19 @@ import reactor.netty.http.server.WebsocketServerSpec;
  *   <li>{@code GET /metrics} — Prometheus text from the supplier ({@code text/plain; version=0.0.4});</li>
  *   <li>{@code GET /healthz} — 200 {@code ok} or 503 {@code unhealthy};</li>
  *   <li>{@code POST /admin/reload} — runs the reload action and answers its result as JSON (400
- *       with the reason when the new settings are wrong, 409 when there is nothing to reload).</li>
+ *       with the reason when the new settings are wrong, 409 when there is nothing to reload);</li>
+ *   <li>{@code POST /streams/{id}/encoder} — changes a running stream's encoder
+ *       ({@code {"bitrate":"2M","fps":15}}, {@link EncoderControl}) and answers its rates as JSON;
+ *       400 naming what is wrong with the body, 404 for an unknown stream.</li>
  * </ul>
  *
  * <p>Access ({@link SecuritySettings}, {@code docs/security.md}) is checked here, in {@link #guarded},
  * before any route — stream handlers included — runs and before any WebSocket is upgraded: the
  * page, {@code /streams} and every stream route need {@link Scope#VIEW}, {@code /admin/reload}
- * {@link Scope#ADMIN}, {@code /metrics} and {@code /healthz} {@link Scope#METRICS} unless public; the
+ * and {@code POST /streams/{id}/encoder} {@link Scope#ADMIN}, {@code /metrics} and {@code /healthz} {@link Scope#METRICS} unless public; the
  * page's scripts and stylesheet are public. WebSocket upgrades must come from an allowed
  * {@code Origin}; streaming connections are counted per client address ({@link ConnectionLimits}).
- * Without auth configured everything is open, and {@code /admin/reload} answers loopback clients only.
+ * Without auth configured everything is open, and the admin routes answer loopback clients only.
  *
  * <p>Everything runs on Netty's event loops without blocking them: page files are read when the
  * transport is built, the metrics supplier runs on {@link Schedulers#boundedElastic()}, and the
@@ -134,7 +138,8 @@ public final class HttpTransport {
 
     private void routes(HttpServerRoutes routes, WebsocketServerSpec spec, Mono<Void> closing, EpochClock clock,
                         ChannelGroup viewerChannels, ConnectionLimits limits) {
-        routes.get("/streams", (req, res) -> guarded(req, res, Scope.VIEW, null, grant -> sendJson(res, directory::list)))
+        routes.get("/streams", (req, res) -> guarded(req, res, Scope.VIEW, null, grant -> sendJson(res,
+                        () -> directory.list().stream().filter(info -> grant.covers(info.id())).toList())))
                 .get("/streams/{id}/{name}", (req, res) -> handled(req, res, req.param("id"), "/" + req.param("name"),
                         limits))
                 .get("/streams/{id}", (req, res) -> stream(req, res, spec, closing, clock, viewerChannels, limits))
@@ -144,6 +149,8 @@ public final class HttpTransport {
                 .get("/healthz", (req, res) -> guarded(req, res, security.publicHealth() ? null : Scope.METRICS, null,
                         grant -> healthz(res)))
                 .post("/admin/reload", (req, res) -> guarded(req, res, Scope.ADMIN, null, grant -> reload(res)))
+                .post("/streams/{id}/encoder", (req, res) -> guarded(req, res, Scope.ADMIN, req.param("id"),
+                        grant -> encoder(req, res, req.param("id"))))
                 .get("/", (req, res) -> file(req, res, StaticFiles.INDEX))
                 .get("/{file}", (req, res) -> file(req, res, req.param("file")));
     }
@@ -277,6 +284,34 @@ public final class HttpTransport {
                         HttpResponseStatus.BAD_REQUEST, "reload failed, nothing changed: " + e.getMessage())))
                 .onErrorResume(IllegalStateException.class, e -> Mono.from(problem(res,
                         HttpResponseStatus.CONFLICT, e.getMessage())));
+    }
+
+    /**
+     * {@code POST /streams/{id}/encoder}: reads at most {@value EncoderRequest#MAX_BYTES} bytes of
+     * body, applies it off the event loop and answers the encoder's rates, or 400 saying why not.
+     */
+    private Publisher<Void> encoder(HttpServerRequest req, HttpServerResponse res, String id) {
+        Optional<EncoderControl> control = directory.find(id).flatMap(StreamEndpoint::encoderControl);
+        if (control.isEmpty()) {
+            return notFound(res, directory.find(id).isEmpty() ? "no stream '" + id + "'"
+                    : "stream '" + id + "' has no encoder to control");
+        }
+        return req.receive().asByteArray()
+                .reduce(new byte[0], (body, chunk) -> {
+                    if (body.length + chunk.length > EncoderRequest.MAX_BYTES) {
+                        throw new IllegalArgumentException("the body is larger than " + EncoderRequest.MAX_BYTES
+                                + " bytes");
+                    }
+                    byte[] joined = Arrays.copyOf(body, body.length + chunk.length);
+                    System.arraycopy(chunk, 0, joined, body.length, chunk.length);
+                    return joined;
+                })
+                .map(body -> EncoderRequest.parse(body, json))
+                .publishOn(Schedulers.boundedElastic())
+                .map(request -> control.get().change(request.bitrate(), request.fps()))
+                .flatMap(rates -> Mono.from(sendJson(res, () -> rates)))
+                .onErrorResume(IllegalArgumentException.class, e -> Mono.from(problem(res,
+                        HttpResponseStatus.BAD_REQUEST, "encoder not changed: " + e.getMessage())));
     }
 
     private static Publisher<Void> problem(HttpServerResponse res, HttpResponseStatus status, String message) {

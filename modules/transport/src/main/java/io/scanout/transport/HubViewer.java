@@ -28,10 +28,17 @@ import reactor.core.publisher.Operators;
  * and could let a packet from the middle of a GOP through after a gap). It raises a mark instead —
  * "discard everything with a hub index below this" — and the drain loop discards those packets,
  * whether or not the subscriber has demand. The next packet the viewer gets is then the keyframe
- * the hub was waiting for. The waiting state belongs to the hub's thread alone.
+ * the hub was waiting for. The waiting state belongs to the hub's thread alone (set once by the
+ * joining thread before the hub can see the viewer).
+ *
+ * <p>Joining with a replay: the hub's current GOP comes as an array handed over before the viewer is
+ * published; the drain loop delivers it ahead of the queue, under the same rules (demand, and the
+ * discard mark, so a viewer that falls behind during its replay skips the rest of it too). The
+ * replay does not count against the queue's bounds: it was bounded by the hub's GOP cache.
  */
 final class HubViewer implements Subscription {
     private static final Logger log = LoggerFactory.getLogger(HubViewer.class);
+    private static final HubPacket[] NO_REPLAY = new HubPacket[0];
 
     private final StreamHub hub;
     private final CoreSubscriber<? super HubPacket> actual;
@@ -47,6 +54,9 @@ final class HubViewer implements Subscription {
     private volatile boolean cancelled;
     private volatile boolean done;
     private Throwable error;
+    private volatile HubPacket[] replay = NO_REPLAY;
+    // Drain loop only.
+    private int replayed;
 
     // Hub thread only.
     private boolean waitingForKeyframe = true;
@@ -57,6 +67,24 @@ final class HubViewer implements Subscription {
         this.actual = actual;
         this.maxPackets = hub.limits().maxQueuedPackets();
         this.maxBytes = hub.limits().maxQueuedBytes();
+    }
+
+    /**
+     * Joining thread, before the hub publishes this viewer: the packets to start with, the current
+     * GOP from its keyframe; empty to wait for the next keyframe instead.
+     */
+    void startWith(HubPacket[] gop) {
+        replay = gop;
+        waitingForKeyframe = gop.length == 0;
+    }
+
+    /** Joining thread, after publishing: deliver the replay as far as there is demand. */
+    void drainReplay() {
+        drain();
+    }
+
+    boolean isCancelled() {
+        return cancelled;
     }
 
     /** Hub thread: one packet for this viewer; never blocks. */
@@ -151,10 +179,11 @@ final class HubViewer implements Subscription {
             for (;;) {
                 if (cancelled) {
                     queue.clear();
+                    replay = NO_REPLAY;
                     return;
                 }
                 boolean d = done;
-                HubPacket p = queue.peek();
+                HubPacket p = peek();
                 if (p == null) {
                     if (d) {
                         terminated();
@@ -186,8 +215,34 @@ final class HubViewer implements Subscription {
         }
     }
 
+    /** The next packet: the replay's while it lasts, then the queue's. */
+    private HubPacket peek() {
+        HubPacket[] r = replay;
+        if (replayed < r.length) {
+            return r[replayed];
+        }
+        HubPacket queued = queue.peek();
+        if (queued != null) {
+            // A drain that began before the joiner handed over the replay: a queued packet means the
+            // viewer is published, so the replay is visible now, and it goes first.
+            r = replay;
+            if (replayed < r.length) {
+                return r[replayed];
+            }
+        }
+        return queued;
+    }
+
     /** Removes the head (the drain loop is the only consumer, so it is the one just peeked). */
     private void take() {
+        HubPacket[] r = replay;
+        if (replayed < r.length) {
+            if (++replayed == r.length) {
+                replay = NO_REPLAY; // the GOP's packets go with the hub's next keyframe, not with this viewer
+                replayed = 0;
+            }
+            return;
+        }
         HubPacket p = queue.poll();
         queuedPackets.decrementAndGet();
         queuedBytes.addAndGet(-p.packet().size());
@@ -204,6 +259,7 @@ final class HubViewer implements Subscription {
             hub.remove(this);
             left();
             queue.clear();
+            replay = NO_REPLAY;
             log.warn("stream {}: a viewer's subscriber failed on a packet and was removed: {}", hub.streamId(),
                     t.toString(), t);
             actual.onError(Operators.onOperatorError(t, actual.currentContext()));

@@ -19,6 +19,11 @@ import reactor.core.scheduler.Scheduler;
  * request (that keyframe already served whoever was waiting). So a burst of viewers joining or falling behind
  * costs the encoder one keyframe, and nobody waits a whole GOP for the next natural one.
  *
+ * <p>A viewer that joins cannot wait out the interval: it must start within a frame. So
+ * {@link #requestNow()} skips the interval and asks at once, unless a request is already on its way
+ * (sent less than an interval ago, and no keyframe seen since): the keyframe it brings serves the
+ * joiner too.
+ *
  * <p>{@link #request()} is called from any thread (a joining viewer's, the hub's); the requester
  * runs on the calling thread or on the timer scheduler, so it must be thread-safe and must not
  * block. Lock-free.
@@ -35,9 +40,11 @@ final class KeyframeRequests implements Disposable {
     private final AtomicLong lastRequest = new AtomicLong(NEVER);
     private final AtomicBoolean deferred = new AtomicBoolean();
     private final Disposable.Swap pending = Disposables.swap();
-    // Keyframes seen, written by the hub's thread only; and how many had been seen at the latest request.
+    // Keyframes seen, written by the hub's thread only; and how many had been seen at the latest request,
+    // and when the encoder was last asked.
     private volatile long keyframesSeen;
     private volatile long keyframesSeenAtRequest;
+    private volatile long keyframesSeenAtFire = -1;
 
     /**
      * @param clock nanoseconds, monotonic ({@link System#nanoTime()} outside tests)
@@ -77,6 +84,25 @@ final class KeyframeRequests implements Disposable {
         }
     }
 
+    /**
+     * A viewer joined with no keyframe to start from: ask the encoder now, whatever the interval,
+     * unless a request is already on its way. A race between two joiners may ask twice; harmless.
+     */
+    void requestNow() {
+        if (pending.isDisposed()) {
+            return;
+        }
+        long now = clock.getAsLong();
+        long last = lastRequest.get();
+        boolean underway = last != NEVER && keyframesSeenAtFire == keyframesSeen && now - last < intervalNanos;
+        if (underway) {
+            return;
+        }
+        keyframesSeenAtRequest = keyframesSeen;
+        lastRequest.set(now);
+        fire();
+    }
+
     /** A keyframe went through the hub (hub thread). */
     // One writer (the hub's thread), so the increment needs no atomic.
     void keyframeSeen() {
@@ -93,6 +119,7 @@ final class KeyframeRequests implements Disposable {
     }
 
     private void fire() {
+        keyframesSeenAtFire = keyframesSeen;
         // Counted by whoever honours the request (the encoder), so a request is counted once.
         try {
             requester.run();

@@ -2,6 +2,8 @@ package io.scanout.transport;
 
 import io.scanout.core.FrameEvent;
 import io.scanout.core.input.CursorImage;
+import io.scanout.core.input.CursorPosition;
+import io.scanout.core.input.DisplaySizeSink;
 import io.scanout.core.input.InputSink;
 import java.util.Optional;
 import reactor.core.publisher.Flux;
@@ -40,6 +42,33 @@ public interface StreamEndpoint {
      */
     default Flux<CursorImage> cursor() {
         return Flux.empty();
+    }
+
+    /**
+     * Where the pointer is, when the source moves it itself (a VFIO guest's cursor plane). Hot: a
+     * new subscriber gets the current position first; may come at the source's polling rate (each
+     * viewer's socket bounds what it sends). Empty when viewers draw the pointer at their own.
+     */
+    default Flux<CursorPosition> cursorPositions() {
+        return Flux.empty();
+    }
+
+    /**
+     * Where viewers' window sizes go: present when the source can change its display size (a VFIO
+     * vGPU, through EDID) and the stream's settings let viewers control it (its {@code input}
+     * permission, as for {@link #input()}); empty otherwise. A connection must hold the
+     * {@code input} scope too.
+     */
+    default Optional<DisplaySizeSink> displaySize() {
+        return Optional.empty();
+    }
+
+    /**
+     * The stream's encoder, for {@code POST /streams/{id}/encoder} (admin scope); empty when the
+     * stream has none that can change while running.
+     */
+    default Optional<EncoderControl> encoderControl() {
+        return Optional.empty();
     }
 
     /**

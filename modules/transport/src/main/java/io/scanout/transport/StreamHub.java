@@ -24,8 +24,13 @@ import reactor.core.scheduler.Schedulers;
  * viewer. Each viewer ({@link #join()}) has its own bounded queue ({@link ViewerLimits}) and takes
  * packets at its own pace:
  * <ul>
- *   <li>a viewer starts at a keyframe: on joining it receives nothing until the next keyframe, and a
- *       keyframe is requested (rate-limited, see {@link ViewerLimits#minKeyframeInterval()});</li>
+ *   <li>a viewer starts at a keyframe: the hub keeps the current GOP (the latest keyframe and what
+ *       followed it, bounded by {@link ViewerLimits#gopCachePackets()} and
+ *       {@link ViewerLimits#gopCacheBytes()}) and a joining viewer gets it first, then the live
+ *       packets, with neither gap nor repeat; so joining costs the encoder and the other viewers
+ *       nothing. When there is no GOP to replay (none yet, or it outgrew the bounds) the joiner gets
+ *       nothing until the next keyframe, and one is requested at once unless a request is already
+ *       on its way;</li>
  *   <li>a viewer whose queue is full is behind: its queue is emptied, it skips to the next keyframe
  *       (each skipped packet counted as {@code scanout.frames.dropped{reason=viewer-behind}}) and a
  *       keyframe is requested. The other viewers see nothing of it;</li>
@@ -34,8 +39,10 @@ import reactor.core.scheduler.Schedulers;
  * </ul>
  *
  * <p>Packets are immutable heap objects shared by all viewers, so nothing is copied or released
- * per viewer. Lock-free: viewers are an array swapped by compare-and-set, each queue is
- * non-blocking. A viewer's {@code onNext} may run on the source's thread, so a subscriber must not
+ * per viewer. Viewers are an array swapped by compare-and-set, each queue is non-blocking. One
+ * short lock per hub orders "add a packet to the GOP, read the viewers" against "copy the GOP, add a
+ * viewer", so a joiner gets every packet exactly once; the source's thread holds it for a few field
+ * writes, never while offering to viewers. A viewer's {@code onNext} may run on the source's thread, so a subscriber must not
  * block in it (the WebSocket transport only hands the packet to Netty).
  *
  * <p>The keyframe requester is called from any thread (a joining viewer's, the source's, a timer's)
@@ -44,6 +51,7 @@ import reactor.core.scheduler.Schedulers;
 public final class StreamHub implements Disposable {
     private static final Logger log = LoggerFactory.getLogger(StreamHub.class);
     private static final HubViewer[] EMPTY = new HubViewer[0];
+    private static final HubPacket[] NO_PACKETS = new HubPacket[0];
     private static final HubViewer[] TERMINATED = new HubViewer[0];
 
     private final String streamId;
@@ -54,6 +62,9 @@ public final class StreamHub implements Disposable {
     private final AtomicBoolean connected = new AtomicBoolean();
     private final AtomicBoolean terminated = new AtomicBoolean();
     private final Disposable.Swap upstream = Disposables.swap();
+    // Guards the GOP cache and orders it against the viewers array (see the class comment).
+    private final Object joinLock = new Object();
+    private final GopCache gop;
     private volatile CodecConfig config;
     private volatile Throwable failure;
     // Source thread only.
@@ -77,6 +88,7 @@ public final class StreamHub implements Disposable {
         this.streamId = streamId;
         this.limits = limits;
         this.meters = meters;
+        this.gop = new GopCache(limits.gopCachePackets(), limits.gopCacheBytes());
         this.keyframes = new KeyframeRequests(streamId, keyframeRequester, limits.minKeyframeInterval().toNanos(),
                 timer, nanoClock);
     }
@@ -97,8 +109,10 @@ public final class StreamHub implements Disposable {
     }
 
     /**
-     * A new viewer per subscription: packets from the next keyframe on, in order, as the
-     * subscriber requests them. Cancelling removes the viewer.
+     * A new viewer per subscription: packets from a keyframe on, in order, as the subscriber
+     * requests them — from the current GOP's keyframe when the hub holds it (so the first packets
+     * may be up to a GOP old and come in a burst), else from the next keyframe. Cancelling removes
+     * the viewer.
      */
     public Flux<EncodedPacket> join() {
         return joinTimed().map(HubPacket::packet);
@@ -106,7 +120,18 @@ public final class StreamHub implements Disposable {
 
     /** As {@link #join()}, with each packet's hub receipt time (for the send-stage latency). */
     public Flux<HubPacket> joinTimed() {
-        return new ViewerFlux(this);
+        return new ViewerFlux(this, true);
+    }
+
+    /**
+     * As {@link #joinTimed()}, but live: no replay of the current GOP, the first packet is the next
+     * keyframe (asked of the encoder at once). For consumers that pace by timestamps — players
+     * reading MPEG-TS or MP4, a media server fed by push — which would otherwise play up to a GOP
+     * behind live for as long as they watch; a browser or noVNC draws a replay as fast as it decodes
+     * and catches up.
+     */
+    public Flux<HubPacket> joinLive() {
+        return new ViewerFlux(this, false);
     }
 
     /** The configuration of the latest packet, empty before the first. */
@@ -140,7 +165,12 @@ public final class StreamHub implements Disposable {
         if (packet.keyframe()) {
             keyframes.keyframeSeen();
         }
-        for (HubViewer viewer : viewers.get()) {
+        HubViewer[] current;
+        synchronized (joinLock) {
+            gop.add(hubPacket);
+            current = viewers.get();
+        }
+        for (HubViewer viewer : current) {
             viewer.offer(hubPacket);
         }
     }
@@ -170,23 +200,54 @@ public final class StreamHub implements Disposable {
         keyframes.request();
     }
 
-    /** Adds a subscribed viewer, or ends it at once if the hub has ended. */
-    void add(HubViewer viewer) {
+    /** Adds a subscribed viewer, with the current GOP to replay if {@code replay}, or ends it at once if the hub has ended. */
+    void add(HubViewer viewer, boolean replay) {
         // Counted first: a viewer ended at once below is counted as leaving, so the gauge stays balanced.
         meters.viewerJoined();
+        boolean replaying;
+        boolean published;
+        synchronized (joinLock) {
+            HubPacket[] packets = replay ? gop.snapshot() : NO_PACKETS;
+            replaying = packets.length > 0;
+            published = publish(viewer, packets);
+        }
+        if (!published) {
+            // Outside the lock: ending the viewer calls its subscriber.
+            viewer.terminate(failure);
+            return;
+        }
+        if (viewer.isCancelled()) {
+            // Cancelled before it was added (inside onSubscribe): its remove() found nothing to remove.
+            remove(viewer);
+            return;
+        }
+        if (replaying) {
+            viewer.drainReplay();
+        } else {
+            keyframes.requestNow();
+        }
+    }
+
+    /** Hands the viewer its replay, then makes it visible to the source; false if the hub has ended. */
+    private boolean publish(HubViewer viewer, HubPacket[] replay) {
+        boolean handedOver = false;
         for (;;) {
             HubViewer[] current = viewers.get();
             if (current == TERMINATED) {
-                viewer.terminate(failure);
-                return;
+                return false;
+            }
+            if (!handedOver) {
+                // Once: the viewer's drain loop may already be taking from it. Retries come from a
+                // viewer leaving, not from a packet (that needs the lock we hold), so the copy stays right.
+                viewer.startWith(replay);
+                handedOver = true;
             }
             HubViewer[] next = Arrays.copyOf(current, current.length + 1);
             next[current.length] = viewer;
             if (viewers.compareAndSet(current, next)) {
-                break;
+                return true;
             }
         }
-        keyframes.request();
     }
 
     void remove(HubViewer viewer) {

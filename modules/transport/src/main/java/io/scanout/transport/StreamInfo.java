@@ -13,7 +13,17 @@ package io.scanout.transport;
  * @param viewers viewers connected now
  * @param fps     measured output frame rate, 0 when nothing is flowing
  * @param state   e.g. {@code starting}, {@code running}, {@code restarting}, {@code stopped}
+ * @param sourceState   whether the source delivers: {@code starting}, {@code connected},
+ *                      {@code reconnecting}, {@code error} (dropping bad frames), {@code failed}
+ * @param sourceError   the source's last error message (kept after it recovers), or null
+ * @param sourceErrorAt when that error happened, ISO-8601 UTC ({@code 2025-01-31T12:00:00Z}), or null
  */
 public record StreamInfo(String id, String source, int width, int height, String format, String codec,
-                         String encoder, int viewers, double fps, String state) {
+                         String encoder, int viewers, double fps, String state,
+                         String sourceState, String sourceError, String sourceErrorAt) {
+    /** A stream whose source is not tracked (embedders, tests): shown as {@code connected}, no error. */
+    public StreamInfo(String id, String source, int width, int height, String format, String codec,
+                      String encoder, int viewers, double fps, String state) {
+        this(id, source, width, height, format, codec, encoder, viewers, fps, state, "connected", null, null);
+    }
 }

@@ -9,7 +9,7 @@ import io.scanout.core.metrics.StreamMeters;
  *   <li>{@code scanout.viewer.messages.ignored} — counter of viewer messages the server did not
  *       act on, tag {@code reason} ({@code text}, {@code fragmented}, {@code malformed},
  *       {@code unexpected}, {@code input-not-allowed}, {@code rate-limited},
- *       {@code source-unavailable}).</li>
+ *       {@code source-unavailable}, {@code size-unsupported}).</li>
  * </ul>
  * Registering is idempotent in Micrometer, so looking a counter up again returns the same one.
  * Thread-safe.
@@ -31,6 +31,8 @@ final class TransportMeters {
     static final String RATE_LIMITED = "rate-limited";
     /** A POINTER or KEY the source could not take: not connected, or its queue full. */
     static final String SOURCE_UNAVAILABLE = "source-unavailable";
+    /** A WINDOW_SIZE for a stream that takes none: its source cannot change size, or its settings forbid input. */
+    static final String SIZE_UNSUPPORTED = "size-unsupported";
 
     static Counter messagesIgnored(StreamMeters meters, String reason) {
         return Counter.builder(MESSAGES_IGNORED)

@@ -16,6 +16,7 @@ import io.scanout.transport.ws.ViewerMessage;
 import io.scanout.transport.ws.ViewerMessages;
 import io.scanout.transport.ws.ViewerProtocolException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import org.reactivestreams.Publisher;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.publisher.SynchronousSink;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
 
@@ -44,15 +46,26 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * should not have sent is counted and ignored; only the frame size limit (enforced by Netty's
  * decoder) and a malformed POINTER or KEY close a connection, and only that one. Input past the
  * viewer's rate ({@link InputRateLimit}) is dropped and counted; keys and buttons the viewer
- * holds are released when it leaves.
+ * holds are released when it leaves. The pointer's position, for sources that move it themselves,
+ * goes out at most every {@link #CURSOR_POSITION_EVERY} (newest wins), and a viewer's window size
+ * goes to the source debounced ({@link ViewerWindowSize}) when it may control the machine.
  */
 final class ViewerSocket implements BiFunction<WebsocketInbound, WebsocketOutbound, Publisher<Void>> {
     private static final Logger log = LoggerFactory.getLogger(ViewerSocket.class);
+    /**
+     * The shortest gap between two CURSOR_POSITIONs to one viewer: about a display refresh, so a
+     * guest moving its cursor at 1 kHz sends a viewer 60 positions a second, the newest each time.
+     */
+    static final Duration CURSOR_POSITION_EVERY = Duration.ofMillis(16);
 
     private final StreamHub hub;
     private final StreamEndpoint endpoint;
     /** Null when this viewer may only watch. */
     private final ViewerInput input;
+    /** Null unless this viewer's window size goes to the source. */
+    private final ViewerWindowSize windowSize;
+    /** The first malformed message of a connection is logged at INFO, the rest at DEBUG. */
+    private volatile boolean malformedLogged;
     private final StreamMeters meters;
     private final EpochClock clock;
     private final Mono<Void> serverClosing;
@@ -81,6 +94,8 @@ final class ViewerSocket implements BiFunction<WebsocketInbound, WebsocketOutbou
         this.hub = endpoint.hub();
         this.input = permittedInput(endpoint, inputGranted)
                 .map(sink -> new ViewerInput(sink, InputRateLimit.defaults())).orElse(null);
+        this.windowSize = inputGranted ? endpoint.displaySize()
+                .map(sink -> new ViewerWindowSize(sink, Schedulers.parallel(), hub.streamId())).orElse(null) : null;
         this.meters = hub.meters();
         this.clock = clock;
         this.serverClosing = serverClosing;
@@ -115,6 +130,9 @@ final class ViewerSocket implements BiFunction<WebsocketInbound, WebsocketOutbou
                     if (input != null) {
                         input.releaseAll();
                     }
+                    if (windowSize != null) {
+                        windowSize.close();
+                    }
                     inboundEnded.tryEmitEmpty();
                 });
         Mono<Void> stop = Mono.firstWithSignal(serverClosing.doOnSuccess(v -> serverClosed = true),
@@ -134,9 +152,20 @@ final class ViewerSocket implements BiFunction<WebsocketInbound, WebsocketOutbou
                     log.debug("stream {}: cursor updates to a viewer ended: {}", hub.streamId(), e.toString());
                     return Mono.empty();
                 });
+        // On join the current position, then at most one per CURSOR_POSITION_EVERY, the newest.
+        Mono<Void> cursorPosition = endpoint.cursorPositions()
+                .takeUntilOther(stop)
+                .sample(CURSOR_POSITION_EVERY)
+                .onBackpressureLatest()
+                .concatMap(position -> send(out, ViewerMessages.encodeCursorPosition(position)), 0)
+                .then()
+                .onErrorResume(e -> {
+                    log.debug("stream {}: cursor positions to a viewer ended: {}", hub.streamId(), e.toString());
+                    return Mono.empty();
+                });
         // Neither side cancels the other: a close frame being sent ends the inbound side at once, and
         // cancelling its write then would lose it. The connection ends when both have.
-        return Mono.when(inbound, outbound, cursor);
+        return Mono.when(inbound, outbound, cursor, cursorPosition);
     }
 
     private Mono<Void> close(WebsocketOutbound out) {
@@ -167,7 +196,8 @@ final class ViewerSocket implements BiFunction<WebsocketInbound, WebsocketOutbou
         if (config != sentConfig && !config.equals(sentConfig)) {
             sentConfig = config;
             configFirst = send(out, ViewerMessages.encodeConfig(config,
-                    input == null ? 0 : ViewerMessages.CONFIG_FLAG_INPUT));
+                    (input == null ? 0 : ViewerMessages.CONFIG_FLAG_INPUT)
+                            | (windowSize == null ? 0 : ViewerMessages.CONFIG_FLAG_WINDOW_SIZE)));
         }
         return configFirst.then(Mono.defer(() -> {
             // Framed just before the write, so the send time is when it goes. Header and payload both
@@ -225,11 +255,12 @@ final class ViewerSocket implements BiFunction<WebsocketInbound, WebsocketOutbou
             if (isInput(bytes)) {
                 // Input acts on a machine: a viewer that sends it garbled is not guessed at.
                 TransportMeters.messagesIgnored(meters, TransportMeters.MALFORMED).increment();
+                malformedLogged = true; // the close is logged at INFO with this reason
                 violation = ViewerViolation.malformedInput(e.getMessage());
                 violated.tryEmitEmpty();
                 return;
             }
-            ignore(TransportMeters.MALFORMED, e.getMessage());
+            malformed(e.getMessage());
             return;
         }
         if (message instanceof ViewerMessage.Ping ping) {
@@ -246,8 +277,32 @@ final class ViewerSocket implements BiFunction<WebsocketInbound, WebsocketOutbou
             } else {
                 ignore(TransportMeters.INPUT_NOT_ALLOWED, "a KEY message");
             }
+        } else if (message instanceof ViewerMessage.WindowSize size) {
+            windowSized(size);
         } else {
             ignore(TransportMeters.UNEXPECTED, "a " + message.getClass().getSimpleName() + " message");
+        }
+    }
+
+    private void windowSized(ViewerMessage.WindowSize size) {
+        if (windowSize != null) {
+            windowSize.resized(size.width(), size.height());
+        } else if (endpoint.displaySize().isEmpty()) {
+            ignore(TransportMeters.SIZE_UNSUPPORTED, "a WINDOW_SIZE message (the stream takes no size)");
+        } else {
+            ignore(TransportMeters.INPUT_NOT_ALLOWED, "a WINDOW_SIZE message");
+        }
+    }
+
+    /** Counted; the first of a connection logged at INFO with its reason, so a broken client is seen. */
+    private void malformed(String reason) {
+        TransportMeters.messagesIgnored(meters, TransportMeters.MALFORMED).increment();
+        if (!malformedLogged) {
+            malformedLogged = true;
+            log.info("stream {}: ignored a malformed message from a viewer: {} (further ones on this connection"
+                    + " are logged at debug level)", hub.streamId(), reason);
+        } else {
+            log.debug("stream {}: ignored a malformed message from a viewer: {}", hub.streamId(), reason);
         }
     }
 

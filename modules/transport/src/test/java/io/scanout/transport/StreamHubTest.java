@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,54 +141,199 @@ class StreamHubTest {
         }
         assertThat(sequences(again)).isEqualTo(range(270, 275));
         assertThat(sequences(a)).isEqualTo(range(0, 275));
-        // It joined waiting for 210 (not counted: joining is not being behind); of 210..274 it got 5.
-        assertThat(viewerBehindDrops() - dropsOfStuck).isEqualTo(275 - 210 - 5);
+        // It joined with the GOP from 180 and, taking nothing, fell behind: of 180..274 it got 5.
+        assertThat(viewerBehindDrops() - dropsOfStuck).isEqualTo(275 - 180 - 5);
     }
 
     @Test
-    void aViewerJoiningMidGopWaitsForTheNextKeyframeAndAsksForOne() {
+    void aViewerJoiningMidGopStartsAtTheGopsKeyframeWithoutAskingTheEncoder() {
         StreamHub hub = connectedHub(ViewerLimits.defaults());
         emit(0);
         emit(1);
-        TestSubscriber<EncodedPacket> late = viewer(hub, Long.MAX_VALUE);
-        assertThat(keyframeRequests).hasValue(1);
         emit(2);
-        emit(3);
-        assertThat(late.getReceivedOnNext()).isEmpty();
-        emit(Packets.packet(4, true, 100));
-        emit(5);
-        assertThat(sequences(late)).containsExactly(4L, 5L);
+        TestSubscriber<EncodedPacket> late = viewer(hub, Long.MAX_VALUE);
+        // Before the source produces anything more, the joiner has the GOP from its keyframe.
+        assertThat(sequences(late)).containsExactly(0L, 1L, 2L);
         assertThat(late.getReceivedOnNext().get(0).keyframe()).isTrue();
+        emit(3);
+        assertThat(sequences(late)).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(keyframeRequests).as("joining costs the encoder nothing").hasValue(0);
         assertThat(viewerBehindDrops()).as("joining is not being behind").isZero();
         assertThat(registry.get("scanout.viewer.skips").counter().count()).isZero();
     }
 
+    /** Players and push pace by timestamps: they join live, at the next keyframe, with no replay. */
     @Test
-    void keyframeRequestsAreRateLimitedWithoutBeingLost() {
+    void aLiveJoinerSkipsTheKeptGopAndStartsAtTheKeyframeItAsksFor() {
         StreamHub hub = connectedHub(ViewerLimits.defaults());
         emit(0);
         emit(1);
-        viewer(hub, Long.MAX_VALUE);
-        viewer(hub, Long.MAX_VALUE);
-        viewer(hub, Long.MAX_VALUE);
-        assertThat(keyframeRequests).as("three joins within 250 ms").hasValue(1);
+        TestSubscriber<EncodedPacket> live = TestSubscriber.create();
+        hub.joinLive().map(HubPacket::packet).subscribe(live);
+        assertThat(live.getReceivedOnNext()).as("no replay").isEmpty();
+        assertThat(keyframeRequests).as("a keyframe asked for at once").hasValue(1);
+        emit(2);
+        assertThat(live.getReceivedOnNext()).as("a delta frame is not a start").isEmpty();
+        emit(Packets.packet(3, true, 100));
+        emit(4);
+        assertThat(sequences(live)).containsExactly(3L, 4L);
+    }
 
+    @Test
+    void aReplayIsTakenOnDemandAndAViewerBehindInItSkipsTheRest() {
+        StreamHub hub = connectedHub(new ViewerLimits(3, 1 << 20, Duration.ZERO));
+        for (long s = 0; s < 10; s++) {
+            emit(s); // a GOP of 10, more than a viewer's queue holds: the replay is not in the queue
+        }
+        TestSubscriber<EncodedPacket> slow = viewer(hub, 4);
+        assertThat(sequences(slow)).containsExactly(0L, 1L, 2L, 3L);
+        slow.request(100);
+        assertThat(sequences(slow)).isEqualTo(range(0, 10));
+
+        TestSubscriber<EncodedPacket> stuck = viewer(hub, 2);
+        for (long s = 10; s < 14; s++) {
+            emit(s); // 10, 11, 12 queued behind the replay; 13 finds the queue full
+        }
+        stuck.request(100);
+        assertThat(sequences(stuck)).as("the rest of its replay and the queue went").containsExactly(0L, 1L);
+        emit(30);
+        assertThat(sequences(stuck)).containsExactly(0L, 1L, 30L);
+        assertThat(viewerBehindDrops()).isEqualTo(8 + 3 + 1); // 2..9 of the replay, 10..12 queued, 13
+    }
+
+    @Test
+    void aJoinerWithoutAGopToReplayAsksAtOnceAndStartsAtTheEncodersNextFrame() {
+        // An encoder, simulated: its next frame is a keyframe when one was asked for, else every 1000th.
+        AtomicInteger asked = new AtomicInteger();
+        AtomicBoolean wanted = new AtomicBoolean();
+        StreamHub hub = new StreamHub("test", new ViewerLimits(60, 1 << 20, Duration.ofMillis(250), 4, 1 << 20),
+                () -> {
+                    asked.incrementAndGet();
+                    wanted.set(true);
+                }, meters, time, () -> time.now(TimeUnit.NANOSECONDS));
+        hub.connect(source.asFlux());
+        long[] next = {0};
+        Runnable frame = () -> {
+            long s = next[0]++;
+            emit(Packets.packet(s, s % 1000 == 0 || wanted.getAndSet(false), 100));
+        };
+        for (int i = 0; i < 10; i++) {
+            frame.run(); // a GOP of 10 outgrows the 4 packets the hub keeps
+        }
+        TestSubscriber<EncodedPacket> a = viewer(hub, Long.MAX_VALUE);
+        assertThat(asked).hasValue(1);
+        frame.run();
+        assertThat(framesBeforeFirstPacket(a, 10)).as("frames from A's join to its first packet").isEqualTo(1);
+
+        frame.run();
+        frame.run(); // 10, 11, 12: a GOP that fits
+        TestSubscriber<EncodedPacket> b = viewer(hub, Long.MAX_VALUE);
+        assertThat(sequences(b)).as("B gets the kept GOP at once").containsExactly(10L, 11L, 12L);
+        assertThat(asked).hasValue(1);
+
+        for (int i = 0; i < 3; i++) {
+            frame.run(); // 13..15: outgrown again
+        }
+        // Within 250 ms of the last request, but that one was answered: ask again, at once.
+        TestSubscriber<EncodedPacket> c = viewer(hub, Long.MAX_VALUE);
+        TestSubscriber<EncodedPacket> d = viewer(hub, Long.MAX_VALUE);
+        assertThat(asked).as("D's join rides on C's request").hasValue(2);
+        frame.run();
+        assertThat(framesBeforeFirstPacket(c, 16)).isEqualTo(1);
+        assertThat(framesBeforeFirstPacket(d, 16)).isEqualTo(1);
+        assertThat(a.getReceivedOnNext()).extracting(EncodedPacket::sequence).isEqualTo(range(10, 17));
+        assertThat(viewerBehindDrops()).isZero();
+    }
+
+    @Test
+    void aJoinAsksAgainWhenTheRequestOnItsWayWasNotAnswered() {
+        StreamHub hub = connectedHub(new ViewerLimits(60, 1 << 20, Duration.ofMillis(250), 0, 0));
+        viewer(hub, Long.MAX_VALUE);
+        viewer(hub, Long.MAX_VALUE);
+        assertThat(keyframeRequests).hasValue(1);
+        time.advanceTimeBy(Duration.ofMillis(250));
+        viewer(hub, Long.MAX_VALUE);
+        assertThat(keyframeRequests).as("an encoder that ignored it gets asked again").hasValue(2);
+    }
+
+    @Test
+    void aGopPastTheByteBoundIsNotKept() {
+        StreamHub hub = connectedHub(new ViewerLimits(60, 1 << 20, Duration.ZERO, 100, 250));
+        emit(Packets.packet(0, true, 100));
+        emit(Packets.packet(1, false, 100));
+        TestSubscriber<EncodedPacket> fits = viewer(hub, Long.MAX_VALUE);
+        assertThat(sequences(fits)).containsExactly(0L, 1L);
+        emit(Packets.packet(2, false, 100)); // 300 bytes > 250
+        TestSubscriber<EncodedPacket> late = viewer(hub, Long.MAX_VALUE);
+        assertThat(late.getReceivedOnNext()).isEmpty();
+        assertThat(keyframeRequests).hasValue(1);
+        emit(Packets.packet(3, true, 1000)); // a keyframe alone past the bound: delivered, not kept
+        assertThat(sequences(late)).containsExactly(3L);
+        viewer(hub, Long.MAX_VALUE);
+        assertThat(keyframeRequests).hasValue(2);
+    }
+
+    @Test
+    void keyframeRequestsOfViewersBehindAreRateLimitedWithoutBeingLost() {
+        StreamHub hub = connectedHub(new ViewerLimits(2, 1 << 20, Duration.ofMillis(250), 0, 0));
+        viewer(hub, 0);
+        viewer(hub, 0);
+        viewer(hub, 0);
+        assertThat(keyframeRequests).as("three joins, one request on its way").hasValue(1);
+        emit(0);
+        emit(1);
+        emit(2); // all three behind within 250 ms of the request
+        assertThat(keyframeRequests).hasValue(1);
         time.advanceTimeBy(Duration.ofMillis(249));
         assertThat(keyframeRequests).hasValue(1);
         time.advanceTimeBy(Duration.ofMillis(1));
         assertThat(keyframeRequests).as("the merged request, once the interval passed").hasValue(2);
 
         // A keyframe that arrives before the deferred request makes it unnecessary.
-        viewer(hub, Long.MAX_VALUE);
-        assertThat(keyframeRequests).hasValue(2);
+        for (long s = 3; s <= 32; s++) {
+            emit(s); // 30 resumes them, 32 makes them behind again
+        }
         time.advanceTimeBy(Duration.ofMillis(100));
-        emit(Packets.packet(2, true, 100));
+        emit(Packets.packet(33, true, 100));
         time.advanceTimeBy(Duration.ofMillis(500));
         assertThat(keyframeRequests).hasValue(2);
 
         // After the interval a request goes at once.
-        viewer(hub, Long.MAX_VALUE);
+        emit(34);
+        emit(35);
         assertThat(keyframeRequests).hasValue(3);
+    }
+
+    @Test
+    void aJoinRacingPacketsGetsEachPacketOnceFromAKeyframe() {
+        StreamHub hub = connectedHub(ViewerLimits.defaults());
+        AtomicInteger sequence = new AtomicInteger();
+        for (int round = 0; round < 2_000; round++) {
+            AtomicReference<TestSubscriber<EncodedPacket>> joined =
+                    new AtomicReference<>();
+            RaceTestUtils.race(
+                    () -> {
+                        for (int i = 0; i < 4; i++) {
+                            emit(Packets.inGop(sequence.getAndIncrement(), 3));
+                        }
+                    },
+                    () -> joined.set(viewer(hub, Long.MAX_VALUE)));
+            emit(Packets.inGop(sequence.getAndIncrement(), 3));
+            TestSubscriber<EncodedPacket> viewer = joined.get();
+            List<Long> got = sequences(viewer);
+            assertThat(got).isNotEmpty();
+            assertThat(viewer.getReceivedOnNext().get(0).keyframe()).isTrue();
+            assertThat(got).as("round %d", round).isEqualTo(range(got.get(0), sequence.get()));
+            viewer.cancel();
+        }
+        assertThat(hub.viewers()).isZero();
+    }
+
+    /** How many frames the source made from {@code joinedAt} (its next sequence) to the viewer's first packet. */
+    private static long framesBeforeFirstPacket(TestSubscriber<EncodedPacket> viewer, long joinedAt) {
+        EncodedPacket first = viewer.getReceivedOnNext().get(0);
+        assertThat(first.keyframe()).as("the first packet is a keyframe").isTrue();
+        return first.sequence() - joinedAt + 1;
     }
 
     @Test
@@ -282,7 +429,7 @@ class StreamHubTest {
         assertThat(registry.get("scanout.viewers.joined").counter().count()).isEqualTo(1);
         TestSubscriber<EncodedPacket> next = viewer(hub, Long.MAX_VALUE);
         emit(Packets.packet(2, true, 10));
-        assertThat(sequences(next)).containsExactly(2L);
+        assertThat(sequences(next)).as("the GOP of 0, then 2").containsExactly(0L, 1L, 2L);
     }
 
     @Test

@@ -150,7 +150,7 @@ class ViewerInputSocketTest {
         assertThat(config.inputAllowed()).isTrue();
         // The ping after the events was answered, so the events before it were handled, in order. (The
         // viewer has left by now, so the releases below may already have followed them.)
-        assertThat(received.subList(0, 5)).containsExactly("pointer 10,20 0", "pointer 11,21 1", "key ffe1 down",
+        assertThat(List.copyOf(received).subList(0, 5)).containsExactly("pointer 10,20 0", "pointer 11,21 1", "key ffe1 down",
                 "key 41 down", "key 41 up");
         // The viewer left holding Shift and the left button: both are let go.
         await(() -> received.size() == 7, "held key and button were not released: " + received);

@@ -101,6 +101,7 @@ final class RfbSession implements Runnable {
                     }
                     if (!e.retryable()) {
                         log.error("{}: {}", uri, e.getMessage());
+                        meters.source().failed(e.getMessage());
                         sink.error(e);
                         return;
                     }
@@ -126,8 +127,9 @@ final class RfbSession implements Runnable {
     }
 
     private void lost(IOException e, long backoff) {
-        log.warn("{}: connection lost ({}); reconnecting in {} ms", uri, e.getMessage() == null
-                ? e.toString() : e.getMessage(), backoff);
+        String why = e.getMessage() == null ? e.toString() : e.getMessage();
+        log.warn("{}: connection lost ({}); reconnecting in {} ms", uri, why, backoff);
+        meters.source().reconnecting(why);
     }
 
     /** One connection's life, until it breaks or the subscriber cancels. */
@@ -142,6 +144,7 @@ final class RfbSession implements Runnable {
             input.connected(c);
             log.info("{}: connected to '{}', RFB 3.{}, {}", uri, c.serverInit().name(), c.serverInit().minorVersion(),
                     c.videoFormat());
+            meters.source().connected();
             // A new connection's first event covers everything, whatever the last one saw.
             pendingDamage = Damage.whole();
             pending = false;
@@ -178,9 +181,9 @@ final class RfbSession implements Runnable {
                 requested = false;
                 delivered = true;
                 if (update.resized()) {
-                    // The new framebuffer starts black: ask for all of it.
+                    // The new framebuffer starts black: ask for all of it. (The change is counted
+                    // once, where the server's pipeline sees the event's format change.)
                     incremental = false;
-                    meters.formatChanged();
                 }
                 painted |= update.resized() || !update.damage().isEmpty();
                 if (!painted) {

@@ -26,6 +26,8 @@ final class EdidUpdater {
     private final GfxDevice device;
     private boolean searched;
     private GfxRegionInfo region;
+    /** The size of the EDID last written, {@code w << 32 | h}; -1 before the first. */
+    private long written = -1;
 
     EdidUpdater(GfxDevice device) {
         this.device = device;
@@ -33,6 +35,9 @@ final class EdidUpdater {
 
     /**
      * Asks the guest for {@code width × height}, clamped.
+     *
+     * <p>A size equal to the one last written is not written again: every viewer of a stream (and
+     * every reconnect) sends its size, and each write takes the guest's link down and up.
      *
      * @return the size asked for after clamping; empty when the device has no EDID region
      */
@@ -57,6 +62,11 @@ final class EdidUpdater {
         }
         int w = clamp(width, MIN_WIDTH, maxX == 0 ? Edid.MAX_SIDE : Math.min(maxX, Edid.MAX_SIDE));
         int h = clamp(height, MIN_HEIGHT, maxY == 0 ? Edid.MAX_SIDE : Math.min(maxY, Edid.MAX_SIDE));
+        if (written == ((long) w << 32 | h)) {
+            log.debug("vfio {}: the guest was already asked for {}x{}", device.name(), w, h);
+            return Optional.of(new int[] {w, h});
+        }
+        written = (long) w << 32 | h;
         byte[] edid = Edid.preferring(w, h);
         writeField("link_state", VfioAbi.VFIO_DEVICE_GFX_LINK_STATE_DOWN);
         device.writeRegion(region, Integer.toUnsignedLong(edidOffset), edid);

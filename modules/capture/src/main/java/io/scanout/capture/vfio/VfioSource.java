@@ -4,7 +4,11 @@ import io.scanout.capture.FrameSource;
 import io.scanout.capture.SourceUri;
 import io.scanout.core.FrameEvent;
 import io.scanout.core.FramePool;
+import io.scanout.core.input.CursorImage;
+import io.scanout.core.input.CursorPosition;
+import io.scanout.core.input.DisplaySizeSink;
 import io.scanout.core.metrics.StreamMeters;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
@@ -22,6 +26,10 @@ import reactor.core.publisher.Sinks;
  * CPU with {@link DmaBufReader}); region planes are copied into pooled frames. The first event
  * and every change of size or format carry a format change; a disabled plane sends one black
  * frame. Cancel, completion or error closes the device and every fd opened for it.
+ *
+ * <p>For viewers, the cursor plane is also offered as every source offers a cursor
+ * ({@link #cursorImages()}, {@link #cursorPositions()}), and a viewer's window size reaches the guest
+ * through {@link #displaySize()}.
  */
 public final class VfioSource implements FrameSource {
     private final VfioSettings settings;
@@ -32,6 +40,8 @@ public final class VfioSource implements FrameSource {
     private final String uri;
     /** The latest cursor state is replayed to each new subscriber; the active poller publishes here. */
     private final Sinks.Many<CursorEvent> cursors;
+    /** The same cursor as images and positions, for viewers. */
+    private final CursorFeed feed = new CursorFeed();
     /** A viewer's size, for the running poller to send to the guest; the newest request wins. */
     private final AtomicReference<int[]> requestedSize = new AtomicReference<>();
 
@@ -76,6 +86,8 @@ public final class VfioSource implements FrameSource {
         return Flux.<FrameEvent>create(sink -> VfioPoller.start(settings, opener, this::publishCursor, requestedSize,
                                 periodNanos, pool, meters, sink),
                         FluxSink.OverflowStrategy.LATEST)
+                // Cursor positions are on the display the frames show.
+                .doOnNext(event -> feed.display(event.videoFormat()))
                 .doOnDiscard(FrameEvent.class, FrameEvent::release);
     }
 
@@ -104,9 +116,36 @@ public final class VfioSource implements FrameSource {
         requestedSize.set(new int[] {width, height});
     }
 
+    /**
+     * The cursor plane's image with its hotspot, as {@code 0xAARRGGBB} pixels: the current one on
+     * subscribing, then each new shape; 0x0 while the plane is off. Hot, never completes; nothing
+     * comes for region devices (no cursor plane) or until {@link #frames()} is subscribed.
+     */
+    @Override
+    public Flux<CursorImage> cursorImages() {
+        return feed.images();
+    }
+
+    /**
+     * Where the cursor's hotspot is on the primary plane ({@code x_pos + x_hot}, {@code y_pos +
+     * y_hot}), with the plane's size: the current position on subscribing, then each move while
+     * the cursor is shown, as often as the poller ticks (up to {@code fps} a second). Hot.
+     */
+    @Override
+    public Flux<CursorPosition> cursorPositions() {
+        return feed.positions();
+    }
+
+    /** {@link #requestSize}, for viewers: every VFIO source takes size requests (a device without EDID ignores them). */
+    @Override
+    public Optional<DisplaySizeSink> displaySize() {
+        return Optional.of(this::requestSize);
+    }
+
     private void publishCursor(CursorEvent event) {
         // One poller emits at a time, so the only failure is no subscriber, which the replay slot absorbs.
         cursors.tryEmitNext(event);
+        feed.cursor(event);
     }
 
     @Override

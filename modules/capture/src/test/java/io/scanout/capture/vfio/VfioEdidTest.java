@@ -70,6 +70,38 @@ class VfioEdidTest {
     }
 
     @Test
+    void theSameSizeAgainIsNotWrittenAgain() {
+        EmulatedMbochs device = new EmulatedMbochs(PlaneKind.DMABUF, xr24(640, 480));
+        try (FramePool pool = new FramePool()) {
+            VfioSource source = VfioSource.open(new VfioSettings(VfioSourceTest.DEVICE, 120, null), () -> device, pool,
+                    StreamMeters.noop());
+            source.requestSize(800, 600);
+            StepVerifier.create(source.frames())
+                    .assertNext(e -> {
+                        assertThat(e.formatChange()).contains(xr24(800, 600));
+                        e.release();
+                    })
+                    // Two viewers of one window size, then one asking past the maximum twice: clamped, the same.
+                    .then(() -> source.requestSize(800, 600))
+                    .thenConsumeWhile(e -> device.queries.get() < 20, FrameEvent::release)
+                    .then(() -> source.requestSize(5000, 5000))
+                    .thenConsumeWhile(e -> e.formatChange().isEmpty(), FrameEvent::release)
+                    .assertNext(e -> {
+                        assertThat(e.formatChange()).contains(xr24(1920, 1440));
+                        e.release();
+                    })
+                    .then(() -> source.requestSize(4000, 3000))
+                    .thenConsumeWhile(e -> device.queries.get() < 60, FrameEvent::release)
+                    .thenCancel()
+                    .verify(VERIFY);
+            awaitPollersGone();
+        }
+        assertThat(device.edidWrites).containsExactly(
+                "link_state=2", "blob 128 B", "edid_size=128", "link_state=1",
+                "link_state=2", "blob 128 B", "edid_size=128", "link_state=1");
+    }
+
+    @Test
     void aDeviceWithoutAnEdidRegionIgnoresTheRequestAndCapturesOn() {
         EmulatedMbochs device = new EmulatedMbochs(PlaneKind.REGION, xr24(320, 180));
         try (FramePool pool = new FramePool(); CaptureTesting.LogCapture log = new CaptureTesting.LogCapture(EdidUpdater.class)) {

@@ -1,5 +1,6 @@
 /**
- * What flows back from viewers to a source, and the pointer image that flows beside the frames:
- * {@link io.scanout.core.input.InputSink} and {@link io.scanout.core.input.CursorImage}.
+ * What flows back from viewers to a source, and the pointer that flows beside the frames:
+ * {@link io.scanout.core.input.InputSink}, {@link io.scanout.core.input.DisplaySizeSink},
+ * {@link io.scanout.core.input.CursorImage} and {@link io.scanout.core.input.CursorPosition}.
  */
 package io.scanout.core.input;

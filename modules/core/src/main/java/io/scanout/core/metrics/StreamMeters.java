@@ -51,6 +51,7 @@ public final class StreamMeters {
     private final Counter sourceRestarts;
     private final Counter formatChanges;
     private final AtomicInteger viewers = new AtomicInteger();
+    private final SourceStatus sourceStatus = new SourceStatus();
     private final Map<String, Counter> encoderBytes = new ConcurrentHashMap<>();
 
     public StreamMeters(MeterRegistry registry, String streamId) {
@@ -78,6 +79,11 @@ public final class StreamMeters {
         sourceRestarts = counter("scanout.source.restarts", "pipeline restarts after a source or stage failed");
         formatChanges = counter("scanout.format.changes", "source size or pixel format changes");
         registry.gauge("scanout.viewers", tags, viewers);
+    }
+
+    /** The source's state and last error (not a meter: what {@code /streams} shows), fed by the source. */
+    public SourceStatus source() {
+        return sourceStatus;
     }
 
     /** Meters that record nowhere, for a stage used outside a Scanout server. */

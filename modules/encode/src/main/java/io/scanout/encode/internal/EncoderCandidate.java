@@ -22,7 +22,8 @@ import java.util.Set;
 
 /**
  * Every FFmpeg encoder Scanout can use, in rank order within each codec: hardware first (VAAPI,
- * NVENC, QSV), then software. Each says its codec, the hardware it needs, the one CPU format it
+ * NVENC, QSV, Vulkan), then software. FFmpeg 8.1 has no AV1 Vulkan or AV1 QSV encoder in the bundled
+ * build (no {@code av1_vulkan}, no {@code av1_qsv}), so AV1 hardware is VAAPI and NVENC. Each says its codec, the hardware it needs, the one CPU format it
  * takes, and — for VAAPI — the dma-buf formats it imports without a copy. The private options that
  * make each fit for remote display are in {@link EncoderOptions}.
  */
@@ -30,6 +31,7 @@ public enum EncoderCandidate {
     H264_VAAPI("h264_vaapi", Codec.H264, HardwareType.VAAPI, DrmFormat.NV12, AV_PIX_FMT_NV12),
     H264_NVENC("h264_nvenc", Codec.H264, HardwareType.CUDA, DrmFormat.NV12, AV_PIX_FMT_NV12),
     H264_QSV("h264_qsv", Codec.H264, HardwareType.QSV, DrmFormat.NV12, AV_PIX_FMT_NV12),
+    H264_VULKAN("h264_vulkan", Codec.H264, HardwareType.VULKAN, DrmFormat.NV12, AV_PIX_FMT_NV12),
     /** x264 in ultrafast/zerolatency: one packet per frame, no lookahead; takes NV12 as the convert stage makes it. */
     X264("libx264", Codec.H264, null, DrmFormat.NV12, AV_PIX_FMT_NV12),
     /** Cisco's OpenH264, for FFmpeg builds without libx264 (LGPL); takes planar I420 only. */
@@ -38,6 +40,7 @@ public enum EncoderCandidate {
     HEVC_VAAPI("hevc_vaapi", Codec.HEVC, HardwareType.VAAPI, DrmFormat.NV12, AV_PIX_FMT_NV12),
     HEVC_NVENC("hevc_nvenc", Codec.HEVC, HardwareType.CUDA, DrmFormat.NV12, AV_PIX_FMT_NV12),
     HEVC_QSV("hevc_qsv", Codec.HEVC, HardwareType.QSV, DrmFormat.NV12, AV_PIX_FMT_NV12),
+    HEVC_VULKAN("hevc_vulkan", Codec.HEVC, HardwareType.VULKAN, DrmFormat.NV12, AV_PIX_FMT_NV12),
     /** x265 in ultrafast/zerolatency, parameter sets repeated in every keyframe. */
     X265("libx265", Codec.HEVC, null, DrmFormat.YU12, AV_PIX_FMT_YUV420P),
 
@@ -174,6 +177,7 @@ public enum EncoderCandidate {
             case VAAPI -> hardware == HardwareType.VAAPI || hardware == null;
             case NVENC -> hardware == HardwareType.CUDA || hardware == null;
             case QSV -> hardware == HardwareType.QSV || hardware == null;
+            case VULKAN -> hardware == HardwareType.VULKAN || hardware == null;
             case X264 -> this == X264;
             case OPENH264 -> this == OPENH264;
             case X265 -> this == X265;

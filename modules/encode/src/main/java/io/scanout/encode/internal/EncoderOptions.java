@@ -87,6 +87,15 @@ final class EncoderOptions {
                     add(options, "low_delay_brc", "1");
                 }
             }
+            case H264_VULKAN, HEVC_VULKAN -> {
+                add(options, "rc_mode", "cbr");
+                // Ultra-low-latency tuning and the driver's streaming and screen-content hints; one frame
+                // in flight, so each frame's packet comes out before the next goes in.
+                add(options, "tune", "ull");
+                add(options, "usage", "stream");
+                add(options, "content", "desktop");
+                add(options, "async_depth", "1");
+            }
             default -> throw new IllegalStateException("no options for " + candidate);
         }
         return options;

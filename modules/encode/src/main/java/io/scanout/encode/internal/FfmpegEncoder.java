@@ -12,10 +12,6 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
-import static org.bytedeco.ffmpeg.global.avutil.AVCOL_PRI_BT709;
-import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_MPEG;
-import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_BT709;
-import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_BT709;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_I;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_NONE;
@@ -32,6 +28,7 @@ import io.scanout.core.PlaneLayout;
 import io.scanout.core.VideoFormat;
 import io.scanout.encode.EncodeException;
 import io.scanout.encode.EncoderSettings;
+import io.scanout.encode.YuvColour;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -82,6 +79,8 @@ public final class FfmpegEncoder implements AutoCloseable {
     private final InputConverter converter;
     private final AddressPointer[] planes;
     private final int inputPixelFormat;
+    /** The YUV matrix and range the frames are in, tagged on each frame and in the stream. */
+    private final YuvColour colour;
     private long bitrate;
     private boolean draining;
     private boolean closed;
@@ -105,6 +104,7 @@ public final class FfmpegEncoder implements AutoCloseable {
         this.format = format;
         this.dmaBufInput = dmaBufInput;
         this.bitrate = settings.bitrate();
+        this.colour = settings.colour();
         String name = encoder.ffmpegName();
         AVCodec codec = avcodec_find_encoder_by_name(name);
         if (codec == null) {
@@ -129,7 +129,7 @@ public final class FfmpegEncoder implements AutoCloseable {
                         format.height()), HardwareFrames::close);
                 colourConversion = dmaBufInput && format.format().isRgb()
                         ? natives.add("colour conversion", new VaapiColourConversion(frames, format.width(),
-                                format.height(), TIME_BASE_DEN), VaapiColourConversion::close)
+                                format.height(), TIME_BASE_DEN, settings.colour()), VaapiColourConversion::close)
                         : null;
             } else {
                 device = null;
@@ -210,10 +210,7 @@ public final class FfmpegEncoder implements AutoCloseable {
         c.max_b_frames(0);
         setRate(settings.bitrate());
         // What the convert stage produces; written into the SPS (sequence header, VUI) so decoders convert back the same way.
-        c.color_range(AVCOL_RANGE_MPEG);
-        c.colorspace(AVCOL_SPC_BT709);
-        c.color_primaries(AVCOL_PRI_BT709);
-        c.color_trc(AVCOL_TRC_BT709);
+        ColourTags.apply(colour, c);
         // x264's zerolatency tuning threads by slices, which adds no delay; libvpx threads only where it pays.
         c.thread_count(EncoderOptions.threadCount(encoder, format.width(), format.height(),
                 Runtime.getRuntime().availableProcessors()));
@@ -337,10 +334,9 @@ public final class FfmpegEncoder implements AutoCloseable {
         picture.width(format.width()).height(format.height()).format(inputPixelFormat);
     }
 
-    private static void setProperties(AVFrame f, long ptsMicros, boolean keyframe) {
+    private void setProperties(AVFrame f, long ptsMicros, boolean keyframe) {
         f.pts(ptsMicros);
-        f.color_range(AVCOL_RANGE_MPEG).colorspace(AVCOL_SPC_BT709).color_primaries(AVCOL_PRI_BT709)
-                .color_trc(AVCOL_TRC_BT709);
+        ColourTags.apply(colour, f);
         f.pict_type(keyframe ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);
         f.flags(keyframe ? AV_FRAME_FLAG_KEY : 0);
     }

@@ -1,13 +1,13 @@
 package io.scanout.encode.internal;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_HWDEVICE_TYPE_DRM;
-import static org.bytedeco.ffmpeg.global.avutil.AV_HWDEVICE_TYPE_VAAPI;
 import static org.bytedeco.ffmpeg.global.avutil.av_buffer_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_hwdevice_ctx_create;
 import static org.bytedeco.ffmpeg.global.avutil.av_hwdevice_ctx_create_derived;
 
+import java.util.Locale;
 import java.util.Optional;
 import org.bytedeco.ffmpeg.avutil.AVBufferRef;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
@@ -16,8 +16,8 @@ import org.bytedeco.javacpp.Pointer;
 
 /**
  * An FFmpeg hardware device context ({@code AVHWDeviceContext}) on one device node: a VAAPI display,
- * a CUDA context, a QSV session — or, for dma-buf import, a DRM device with a VAAPI device derived from
- * it, so that both name the same GPU.
+ * a CUDA context, a QSV session, a Vulkan device — or, for dma-buf import, a DRM device with a VAAPI
+ * device derived from it, so that both name the same GPU.
  *
  * <p>Owns its references and drops them once, in {@link #close()}, in reverse order of creation. Those
  * who need the device past this object's life (a codec context, a frames context) take their own
@@ -54,6 +54,11 @@ public final class HardwareDevice implements AutoCloseable {
             throw new EncoderUnavailableException(EncoderUnavailableException.Reason.NO_DEVICE, missing.get());
         }
         NativeChain natives = new NativeChain();
+        if (type == HardwareType.VULKAN && device != null) {
+            // FFmpeg's Vulkan device string is an index or a device name, not a node: the Vulkan device
+            // on a render node is the one derived from a DRM device on it.
+            return derive(natives, type, device);
+        }
         AVBufferRef ref = type == HardwareType.QSV
                 // QSV's device string picks the Media SDK implementation; the render node goes to the
                 // VAAPI device it opens underneath, as the child_device option.
@@ -75,18 +80,23 @@ public final class HardwareDevice implements AutoCloseable {
         if (missing.isPresent()) {
             throw new EncoderUnavailableException(EncoderUnavailableException.Reason.NO_DEVICE, missing.get());
         }
-        NativeChain natives = new NativeChain();
+        return derive(new NativeChain(), type, device);
+    }
+
+    /** A DRM device on {@code device} (a render node) and a {@code type} device derived from it, in {@code natives}. */
+    private static HardwareDevice derive(NativeChain natives, HardwareType type, String device) {
         try {
             AVBufferRef drm = create(natives, AV_HWDEVICE_TYPE_DRM, "drm", device, null);
-            AVBufferRef vaapi = new AVBufferRef((Pointer) null);
-            int derived = av_hwdevice_ctx_create_derived(vaapi, AV_HWDEVICE_TYPE_VAAPI, drm, 0);
+            AVBufferRef derivedRef = new AVBufferRef((Pointer) null);
+            int derived = av_hwdevice_ctx_create_derived(derivedRef, type.deviceType(), drm, 0);
+            String name = type.id().toUpperCase(Locale.ROOT);
             if (derived < 0) {
                 throw new EncoderUnavailableException(EncoderUnavailableException.Reason.DEVICE_FAILED,
-                        "cannot derive a VAAPI device from DRM device " + device + " ("
+                        "cannot derive a " + name + " device from DRM device " + device + " ("
                                 + FfmpegErrors.describe("av_hwdevice_ctx_create_derived", derived) + ")");
             }
-            natives.add("VAAPI device derived from " + device, vaapi, r -> av_buffer_unref(r));
-            return new HardwareDevice(type, device, natives, vaapi);
+            natives.add(name + " device derived from " + device, derivedRef, r -> av_buffer_unref(r));
+            return new HardwareDevice(type, device, natives, derivedRef);
         } catch (RuntimeException | Error e) {
             natives.close();
             throw e;

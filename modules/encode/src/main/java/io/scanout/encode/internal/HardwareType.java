@@ -3,9 +3,11 @@ package io.scanout.encode.internal;
 import static org.bytedeco.ffmpeg.global.avutil.AV_HWDEVICE_TYPE_CUDA;
 import static org.bytedeco.ffmpeg.global.avutil.AV_HWDEVICE_TYPE_QSV;
 import static org.bytedeco.ffmpeg.global.avutil.AV_HWDEVICE_TYPE_VAAPI;
+import static org.bytedeco.ffmpeg.global.avutil.AV_HWDEVICE_TYPE_VULKAN;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_CUDA;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_QSV;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_VAAPI;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_VULKAN;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +25,12 @@ public enum HardwareType {
     /** NVENC through CUDA; the NVIDIA driver's libcuda.so.1 is loaded at run time. */
     CUDA("cuda", AV_HWDEVICE_TYPE_CUDA, AV_PIX_FMT_CUDA, 0),
     /** Intel Quick Sync (oneVPL/libmfx), which opens the render node through VA-API on Linux. */
-    QSV("qsv", AV_HWDEVICE_TYPE_QSV, AV_PIX_FMT_QSV, 16);
+    QSV("qsv", AV_HWDEVICE_TYPE_QSV, AV_PIX_FMT_QSV, 16),
+    /**
+     * Vulkan video (any GPU whose Vulkan driver has encode queues): FFmpeg's default Vulkan device, or
+     * the one on a given render node (a DRM device, the Vulkan device derived from it).
+     */
+    VULKAN("vulkan", AV_HWDEVICE_TYPE_VULKAN, AV_PIX_FMT_VULKAN, 0);
 
     /** The NVIDIA driver's control node: without it no CUDA device can exist. */
     static final String NVIDIA_CONTROL = "/dev/nvidiactl";
@@ -65,10 +72,11 @@ public enum HardwareType {
     /**
      * The device string for {@code av_hwdevice_ctx_create}: the render node for VAAPI and QSV (the one
      * asked for, else the first found, else {@code /dev/dri/renderD128} so that the reason names it),
-     * {@code null} for CUDA (device 0).
+     * {@code null} for CUDA (device 0), and for Vulkan the render node asked for, else {@code null}
+     * (FFmpeg's first Vulkan device).
      */
     public String device(String devicePath) {
-        if (this == CUDA) {
+        if (this == CUDA || this == VULKAN && devicePath == null) {
             return null;
         }
         if (devicePath != null) {
@@ -88,6 +96,12 @@ public enum HardwareType {
         if (this == CUDA) {
             return Files.exists(Path.of(NVIDIA_CONTROL))
                     ? Optional.empty() : Optional.of("no " + NVIDIA_CONTROL + " (no NVIDIA driver)");
+        }
+        if (this == VULKAN && devicePath == null) {
+            // Vulkan video runs on a GPU's driver: a render node (Mesa) or the NVIDIA driver. Without
+            // either, any Vulkan device there is a CPU one (lavapipe), which has no video encode.
+            return !RenderNodes.list().isEmpty() || Files.exists(Path.of(NVIDIA_CONTROL)) ? Optional.empty()
+                    : Optional.of("no GPU for Vulkan video (no /dev/dri render node, no " + NVIDIA_CONTROL + ")");
         }
         String node = device(devicePath);
         if (!Files.exists(Path.of(node))) {

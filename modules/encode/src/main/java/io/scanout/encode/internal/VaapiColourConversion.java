@@ -22,6 +22,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_buffer_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_free;
 
 import io.scanout.encode.EncodeException;
+import io.scanout.encode.YuvColour;
 import org.bytedeco.ffmpeg.avfilter.AVBufferSrcParameters;
 import org.bytedeco.ffmpeg.avfilter.AVFilterContext;
 import org.bytedeco.ffmpeg.avfilter.AVFilterGraph;
@@ -34,15 +35,21 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  * (the driver's video processing) in a filter graph {@code buffer → scale_vaapi → buffersink}, as
  * {@code ffmpeg -vf scale_vaapi=format=nv12} runs it. An RGB dma-buf imported as a surface
  * ({@link HardwareFrames#map}) goes in, an NV12 surface from the filter's own pool on the same device
- * comes out, and no pixel touches the CPU. The output is BT.709 limited range, as the CPU path's.
+ * comes out, and no pixel touches the CPU. The output is in the stream's {@link YuvColour}, as the CPU path's.
  *
  * <p>Owns the graph, which owns its three filters, their links and the output surfaces' frames
  * context; {@link #close()} frees it once. The encoder's thread only.
  */
 final class VaapiColourConversion implements AutoCloseable {
-    /** What scale_vaapi is asked: NV12 in the colours the encoder writes into the stream's VUI. */
-    static final String FILTER_ARGUMENTS =
-            "format=nv12:out_color_matrix=bt709:out_range=tv:out_color_primaries=bt709:out_color_transfer=bt709";
+    /**
+     * What scale_vaapi is asked: NV12 in the colours the encoder writes into the stream's VUI
+     * ({@link ColourTags}) — the matrix and range of {@code colour}, BT.709 primaries and transfer.
+     */
+    static String filterArguments(YuvColour colour) {
+        return "format=nv12:out_color_matrix=" + (colour.bt601() ? "smpte170m" : "bt709")
+                + ":out_range=" + (colour.fullRange() ? "pc" : "tv")
+                + ":out_color_primaries=bt709:out_color_transfer=bt709";
+    }
 
     private final String description;
     private AVFilterGraph graph;
@@ -55,7 +62,7 @@ final class VaapiColourConversion implements AutoCloseable {
      * @throws EncoderUnavailableException {@code OPEN_FAILED} naming the call when the filter does
      *                                     not configure on this device (no video processing for the format)
      */
-    VaapiColourConversion(HardwareFrames input, int width, int height, int timeBaseDenominator) {
+    VaapiColourConversion(HardwareFrames input, int width, int height, int timeBaseDenominator, YuvColour colour) {
         this.description = "scale_vaapi from " + input + " to NV12";
         graph = avfilter_graph_alloc();
         if (graph == null) {
@@ -80,8 +87,8 @@ final class VaapiColourConversion implements AutoCloseable {
             }
             check(avfilter_init_str(source, (String) null), "avfilter_init_str", "cannot start the buffer source");
             AVFilterContext scale = filter("scale_vaapi", "convert");
-            check(avfilter_init_str(scale, FILTER_ARGUMENTS), "avfilter_init_str",
-                    "cannot set scale_vaapi to " + FILTER_ARGUMENTS);
+            String arguments = filterArguments(colour);
+            check(avfilter_init_str(scale, arguments), "avfilter_init_str", "cannot set scale_vaapi to " + arguments);
             sink = filter("buffersink", "out");
             check(avfilter_init_str(sink, (String) null), "avfilter_init_str", "cannot start the buffer sink");
             check(avfilter_link(source, 0, scale, 0), "avfilter_link", "cannot link the buffer source to scale_vaapi");

@@ -37,15 +37,18 @@ class DrmFrameDescriptorTest {
         return Files.exists(Path.of("/proc/self/fd/" + fd));
     }
 
-    @Test
-    void xr24IsOneObjectAndOneLayerOfOnePlane() {
-        try (DmaBuf buffer = memfdBuffer(DrmFormat.XR24, 100, 50)) {
+    /** The 32-bit RGB dma-bufs VAAPI imports and converts to NV12 on the GPU. */
+    @ParameterizedTest
+    @EnumSource(value = DrmFormat.class, names = {"XR24", "AR24", "XB24", "AB24"})
+    void rgbIsOneObjectAndOneLayerOfOnePlaneWithItsOwnFourcc(DrmFormat format) {
+        try (DmaBuf buffer = memfdBuffer(format, 100, 50)) {
             DrmFrameDescriptor d = DrmFrameDescriptor.of(buffer);
 
             // 100 pixels of 4 bytes, rows padded to 448 (a multiple of 64).
             assertThat(d.objects()).containsExactly(new DrmFrameDescriptor.DrmObject(buffer.fd(), 448 * 50, 0));
             assertThat(d.layers()).singleElement().satisfies(layer -> {
-                assertThat(layer.format()).isEqualTo(DrmFormat.fourcc("XR24"));
+                assertThat(DrmFormat.describeFourcc(layer.format())).isEqualTo(format.name());
+                assertThat(layer.format()).isEqualTo(DrmFormat.fourcc(format.name()));
                 assertThat(layer.planes()).containsExactly(new DrmFrameDescriptor.DrmPlane(0, 0, 448));
             });
         }
@@ -81,7 +84,7 @@ class DrmFrameDescriptorTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = DrmFormat.class, names = {"XR24", "NV12", "P010", "YU12"})
+    @EnumSource(value = DrmFormat.class, names = {"XR24", "AR24", "XB24", "AB24", "NV12", "P010", "YU12"})
     void whatIsWrittenReadsBackFieldForField(DrmFormat format) {
         try (DmaBuf buffer = memfdBuffer(format, 64, 48)) {
             DrmFrameDescriptor d = DrmFrameDescriptor.of(buffer);

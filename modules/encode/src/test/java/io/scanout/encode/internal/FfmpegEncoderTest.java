@@ -46,6 +46,36 @@ class FfmpegEncoderTest {
         assertThat(packets.subList(1, 10)).noneMatch(EncodedFrames.Packet::keyframe);
     }
 
+    /**
+     * Zero delay: each frame's packet is out by the time {@code receive} after its {@code send} returns,
+     * none held back for a later frame. Every software encoder holds this with Scanout's options.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"X264", "OPENH264", "X265", "VPX_VP8", "VPX_VP9", "SVT_AV1"})
+    void eachFramesPacketComesOutBeforeTheNextFrameGoesIn(EncoderCandidate encoder) {
+        VideoFormat format = new VideoFormat(encoder.inputFormat(), 320, 240);
+        List<List<Long>> ptsOutPerFrame = new ArrayList<>();
+        try (FfmpegEncoder ffmpeg = new FfmpegEncoder(encoder, format, EncoderSettings.defaults())) {
+            for (int i = 0; i < 6; i++) {
+                Frame frame = YuvFrames.draw(pool, format.format(), new ColourBlocks(320, 240, i));
+                try {
+                    ffmpeg.send(frame, i * 33_333L, false);
+                } finally {
+                    frame.release();
+                }
+                List<Long> out = new ArrayList<>();
+                ffmpeg.receive((data, pts, keyframe) -> out.add(pts));
+                ptsOutPerFrame.add(out);
+            }
+            List<Long> flushed = new ArrayList<>();
+            ffmpeg.flush((data, pts, keyframe) -> flushed.add(pts));
+            assertThat(flushed).as("packets left for the flush").isEmpty();
+        }
+
+        assertThat(ptsOutPerFrame).containsExactlyElementsOf(
+                IntStream.range(0, 6).mapToObj(i -> List.of(i * 33_333L)).toList());
+    }
+
     @Test
     void x264MakesOneSlicePerFrameSoNoVncCanShowIt() {
         // 1280x720 on any host: x264 runs one thread there, and so cuts no frame into several slices.
@@ -216,6 +246,30 @@ class FfmpegEncoderTest {
                 .isInstanceOfSatisfying(EncoderUnavailableException.class, e ->
                         assertThat(e.reason()).isEqualTo(EncoderUnavailableException.Reason.DEVICE_FAILED))
                 .hasMessageMatching("cannot open qsv device /dev/null \\(av_hwdevice_ctx_create returned -?\\d+: .+\\)");
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"H264_VULKAN", "HEVC_VULKAN"})
+    void vulkanWithoutAGpuIsAReasonNotACrash(EncoderCandidate encoder) {
+        Assumptions.assumeTrue(RenderNodes.list().isEmpty() && !java.nio.file.Files.exists(
+                java.nio.file.Path.of("/dev/nvidiactl")), "this host has a GPU; HardwareEncodeTest covers it");
+
+        assertThatThrownBy(() -> new FfmpegEncoder(encoder, new VideoFormat(DrmFormat.NV12, 320, 240),
+                EncoderSettings.defaults()))
+                .isInstanceOfSatisfying(EncoderUnavailableException.class, e ->
+                        assertThat(e.reason()).isEqualTo(EncoderUnavailableException.Reason.NO_DEVICE))
+                .hasMessage("no GPU for Vulkan video (no /dev/dri render node, no /dev/nvidiactl)");
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"H264_VULKAN", "HEVC_VULKAN"})
+    void vulkanOnANodeThatIsNoGpuFailsInTheDrmDeviceItDerivesFrom(EncoderCandidate encoder) {
+        EncoderSettings settings = EncoderSettings.defaults().withDevicePath("/dev/null");
+
+        assertThatThrownBy(() -> new FfmpegEncoder(encoder, new VideoFormat(DrmFormat.NV12, 320, 240), settings))
+                .isInstanceOfSatisfying(EncoderUnavailableException.class, e ->
+                        assertThat(e.reason()).isEqualTo(EncoderUnavailableException.Reason.DEVICE_FAILED))
+                .hasMessageMatching("cannot open drm device /dev/null \\(av_hwdevice_ctx_create returned -\\d+: .+\\)");
     }
 
     @Test

@@ -10,12 +10,13 @@ import static org.bytedeco.ffmpeg.global.avutil.av_get_pix_fmt_name;
 import static org.bytedeco.ffmpeg.global.avutil.av_pix_fmt_desc_get;
 
 import io.scanout.core.DrmFormat;
+import io.scanout.encode.YuvColour;
 import org.bytedeco.ffmpeg.avfilter.AVFilterContext;
 import org.bytedeco.ffmpeg.avfilter.AVFilterGraph;
 import org.bytedeco.ffmpeg.avutil.AVPixFmtDescriptor;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * What of the GPU colour conversion for RGB dma-bufs can be checked without a GPU: that this FFmpeg
@@ -25,14 +26,18 @@ import org.junit.jupiter.params.provider.CsvSource;
  * conversion itself runs in {@code HardwareEncodeTest} where a render node exists.
  */
 class VaapiColourConversionTest {
-    @Test
-    void scaleVaapiIsBuiltAndTakesEveryOptionScanoutGivesIt() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(YuvColour.class)
+    void scaleVaapiIsBuiltAndTakesEveryOptionScanoutGivesIt(YuvColour colour) {
+        String arguments = VaapiColourConversion.filterArguments(colour);
+        assertThat(arguments).contains("out_color_matrix=" + (colour.bt601() ? "smpte170m" : "bt709"))
+                .contains("out_range=" + (colour.fullRange() ? "pc" : "tv"));
         AVFilterGraph graph = avfilter_graph_alloc();
         try {
             AVFilterContext scale = avfilter_graph_alloc_filter(graph, avfilter_get_by_name("scale_vaapi"), "convert");
             assertThat(scale).as("scale_vaapi in this FFmpeg build").isNotNull();
-            int initialised = avfilter_init_str(scale, VaapiColourConversion.FILTER_ARGUMENTS);
-            assertThat(initialised).as("scale_vaapi=%s: %s", VaapiColourConversion.FILTER_ARGUMENTS,
+            int initialised = avfilter_init_str(scale, arguments);
+            assertThat(initialised).as("scale_vaapi=%s: %s", arguments,
                     FfmpegErrors.describe("avfilter_init_str", initialised)).isZero();
 
             AVFilterContext wrong = avfilter_graph_alloc_filter(graph, avfilter_get_by_name("scale_vaapi"), "wrong");

@@ -3,6 +3,7 @@ package io.scanout.server.cli;
 import io.scanout.core.Codec;
 import io.scanout.encode.EncoderChoice;
 import io.scanout.encode.EncoderSettings;
+import io.scanout.encode.YuvColour;
 import io.scanout.server.ScanoutServer;
 import io.scanout.server.ServerSettings;
 import io.scanout.server.StreamSettings;
@@ -34,7 +35,7 @@ public final class ServeCommand implements Callable<Integer> {
     String source;
 
     @Option(names = "--encoder", paramLabel = "NAME", defaultValue = "auto", converter = EncoderChoiceConverter.class,
-            description = "auto, x264, openh264, x265, vp8, vp9, av1, vaapi, nvenc or qsv (default: ${DEFAULT-VALUE}:"
+            description = "auto, x264, openh264, x265, vp8, vp9, av1, vaapi, nvenc, qsv or vulkan (default: ${DEFAULT-VALUE}:"
                     + " the best that opens here, hardware first).")
     EncoderChoice encoder;
 
@@ -74,6 +75,21 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--size", paramLabel = "WxH", description = "Scale to exactly this size.")
     String size;
 
+    @Option(names = "--colour", paramLabel = "COLOUR", defaultValue = "bt709-limited", converter = ColourConverter.class,
+            description = "The YUV matrix and range: bt709-limited, bt709-full, bt601-limited or bt601-full"
+                    + " (default: ${DEFAULT-VALUE}); written by the convert stage and signalled in the stream.")
+    YuvColour colour;
+
+    @Option(names = "--keep-alive", paramLabel = "DURATION", defaultValue = "1s",
+            description = "Send an unchanged screen again this often so players and timeouts stay happy: 500ms,"
+                    + " 1s, 2m; 0 turns it off (default: ${DEFAULT-VALUE}).")
+    String keepAlive;
+
+    @Option(names = "--crop", paramLabel = "WxH+X+Y",
+            description = "Keep only this part of the source's picture, in source pixels before scaling, e.g."
+                    + " 1280x720+0+0. Frames it does not fit are dropped with a logged error.")
+    String crop;
+
     @Option(names = "--input", description = "Let viewers' keyboard and mouse control the source, for sources that"
             + " take input (vnc://). Off by default: anyone who can open the page could then use the machine.")
     boolean input;
@@ -111,7 +127,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ServerSettings settings = withSecurity(settings());
+        ServerSettings settings = checkedSettings();
         ScanoutServer server;
         try {
             server = ScanoutServer.start(settings);
@@ -133,10 +149,28 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The settings this command line (and its config file, token files, environment) gives, checked
+     * as far as they can be without starting anything: values, files, sources' URIs and the bind
+     * address against auth. Blocks briefly (reads files, resolves the bind host).
+     *
+     * @throws CommandLine.ParameterException saying what is wrong, as {@code serve} would exit 2
+     */
+    ServerSettings checkedSettings() {
+        ServerSettings settings = withSecurity(settings());
+        try {
+            ScanoutServer.checkAuth(settings);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        return settings;
+    }
+
     private ServerSettings settings() {
         if (config != null) {
             for (String single : List.of("--source", "--encoder", "--codec", "--device", "--intra-refresh", "--bitrate",
-                    "--keyframe-interval", "--bind", "--stream", "--max-size", "--size", "--input", "--push")) {
+                    "--keyframe-interval", "--bind", "--stream", "--max-size", "--size", "--input", "--push",
+                    "--colour", "--keep-alive", "--crop")) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(single)) {
                     throw new CommandLine.ParameterException(spec.commandLine(),
                             single + " goes in the config file when --config is given");
@@ -154,10 +188,13 @@ public final class ServeCommand implements Callable<Integer> {
             }
             EncoderSettings encoderSettings = EncoderSettings.builder()
                     .encoder(encoder).codec(codec).devicePath(device).intraRefresh(intraRefresh)
-                    .bitrate(bitrate).keyframeIntervalFrames(keyframeInterval)
+                    .bitrate(bitrate).keyframeIntervalFrames(keyframeInterval).colour(colour)
                     .build();
-            return withVnc(new ServerSettings(bind, List.of(new StreamSettings(StreamSettings.checkId(streamId), source,
-                    StreamSettings.scaling(maxSize, size), encoderSettings, ViewerLimits.defaults(), input, push))));
+            StreamSettings stream = new StreamSettings(StreamSettings.checkId(streamId), source,
+                    StreamSettings.scaling(maxSize, size), encoderSettings, ViewerLimits.defaults(), input, push)
+                    .withKeepAlive(StreamSettings.parseKeepAlive(keepAlive))
+                    .withCrop(Optional.ofNullable(crop).map(StreamSettings::parseCrop));
+            return withVnc(new ServerSettings(bind, List.of(stream)));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -218,6 +255,13 @@ public final class ServeCommand implements Callable<Integer> {
         @Override
         public Codec convert(String value) {
             return Converters.clearly(() -> Codec.parse(value));
+        }
+    }
+
+    static final class ColourConverter implements CommandLine.ITypeConverter<YuvColour> {
+        @Override
+        public YuvColour convert(String value) {
+            return Converters.clearly(() -> YuvColour.parse(value));
         }
     }
 

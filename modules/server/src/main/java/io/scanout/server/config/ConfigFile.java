@@ -1,12 +1,15 @@
 package io.scanout.server.config;
 
 import io.scanout.capture.FrameSources;
+import io.scanout.convert.DetectChanges;
 import io.scanout.convert.Scaling;
 import io.scanout.core.FramePool;
+import io.scanout.core.Rect;
 import io.scanout.core.metrics.StreamMeters;
 import io.scanout.core.Codec;
 import io.scanout.encode.EncoderChoice;
 import io.scanout.encode.EncoderSettings;
+import io.scanout.encode.YuvColour;
 import io.scanout.server.ServerSettings;
 import io.scanout.server.StreamSettings;
 import io.scanout.server.VncSettings;
@@ -18,6 +21,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +57,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *     viewer-queue-packets: 60   # a viewer this far behind skips to the next keyframe
  *     viewer-queue-bytes: 8M
  *     max-size: 1920x1080        # or size: WxH for exactly that size
+ *     crop: 1280x720+0+0         # keep only this part of the source (WxH+X+Y, source pixels)
+ *     colour: bt709-limited      # bt709-limited | bt709-full | bt601-limited | bt601-full
+ *     keep-alive: 1s             # resend an unchanged screen this often; 0 turns it off
  *     input: false               # true: viewers' keyboard and mouse go to the source (VNC)
  *     push:                      # publish to media servers (srt://, rtsp://, rtmp://); reconnects
  *       - rtmp://127.0.0.1/live/vm1
@@ -67,7 +74,8 @@ public final class ConfigFile {
     private static final Set<String> VNC_KEYS = Set.of("bind", "password", "stream");
     private static final Set<String> STREAM_KEYS = Set.of("source", "encoder", "codec", "device", "intra-refresh",
             "bitrate", "keyframe-interval",
-            "viewer-queue-packets", "viewer-queue-bytes", "max-size", "size", "input", "push");
+            "viewer-queue-packets", "viewer-queue-bytes", "max-size", "size", "input", "push", "colour", "keep-alive",
+            "crop");
     /** A config file is a few kilobytes; anything far larger is not one. */
     private static final int MAX_BYTES = 1 << 20;
 
@@ -130,9 +138,19 @@ public final class ConfigFile {
         for (Map.Entry<String, NodeTuple> entry : streamNodes.entrySet()) {
             streams.add(stream(entry.getKey(), entry.getValue()));
         }
-        SecuritySettings security = new SecuritySection(this, base, System.getenv()).read(top.get("security"));
+        Set<String> streamIds = new java.util.LinkedHashSet<>();
+        streams.forEach(stream -> streamIds.add(stream.id()));
+        SecuritySettings security = new SecuritySection(this, base, System.getenv(), streamIds)
+                .read(top.get("security"));
         VncSettings vnc = top.containsKey("vnc") ? vnc(top.get("vnc")) : VncSettings.none();
-        return new ServerSettings(bind, streams, vnc).withSecurity(security);
+        try {
+            return new ServerSettings(bind, streams, vnc).withSecurity(security);
+        } catch (IllegalArgumentException e) {
+            // The one check across sections: vnc.stream must name a stream of the file.
+            NodeTuple at = top.containsKey("vnc") ? top.get("vnc") : streamsEntry;
+            throw new ConfigException(name, line(at.getKeyNode()), top.containsKey("vnc") ? "vnc.stream" : "streams",
+                    e.getMessage());
+        }
     }
 
     /** {@code vnc: {bind: HOST:PORT, password: …, stream: ID}}: the RFB server, each key optional. */
@@ -184,6 +202,9 @@ public final class ConfigFile {
         if (fields.containsKey("bitrate")) {
             encoder.bitrate(value(fields.get("bitrate"), key + ".bitrate", EncoderSettings::parseBitrate));
         }
+        if (fields.containsKey("colour")) {
+            encoder.colour(value(fields.get("colour"), key + ".colour", YuvColour::parse));
+        }
         if (fields.containsKey("keyframe-interval")) {
             encoder.keyframeIntervalFrames(value(fields.get("keyframe-interval"), key + ".keyframe-interval",
                     ConfigFile::keyframeInterval));
@@ -215,8 +236,14 @@ public final class ConfigFile {
         }
         boolean input = fields.containsKey("input") && value(fields.get("input"), key + ".input", ConfigFile::yesNo);
         List<String> push = fields.containsKey("push") ? pushUrls(fields.get("push"), key + ".push") : List.of();
+        Duration keepAlive = fields.containsKey("keep-alive")
+                ? value(fields.get("keep-alive"), key + ".keep-alive", StreamSettings::parseKeepAlive)
+                : DetectChanges.DEFAULT_KEEP_ALIVE;
+        Optional<Rect> crop = fields.containsKey("crop")
+                ? Optional.of(value(fields.get("crop"), key + ".crop", StreamSettings::parseCrop)) : Optional.empty();
         return new StreamSettings(id, uri, scaling, encoderSettings,
-                new ViewerLimits(queuePackets, queueBytes, defaults.minKeyframeInterval()), input, push);
+                new ViewerLimits(queuePackets, queueBytes, defaults.minKeyframeInterval()), input, push)
+                .withKeepAlive(keepAlive).withCrop(crop);
     }
 
     /** {@code push:} — one URL or a list of them, each checked ({@link PushTarget#parse}) at its line. */
@@ -332,7 +359,12 @@ public final class ConfigFile {
                 throw new ConfigException(name, line(tuple.getKeyNode()), key.isEmpty() ? k : key + "." + k,
                         "unknown key (known: " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
             }
-            entries.put(k, tuple);
+            NodeTuple first = entries.put(k, tuple);
+            if (first != null) {
+                // The composed node graph keeps both; the last would silently win.
+                throw new ConfigException(name, line(tuple.getKeyNode()), key.isEmpty() ? k : key + "." + k,
+                        "is given twice (first at line " + line(first.getKeyNode()) + ")");
+            }
         }
         return entries;
     }

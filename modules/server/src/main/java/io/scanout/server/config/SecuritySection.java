@@ -11,6 +11,7 @@ import io.scanout.transport.security.UrlSigner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +26,7 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
  *   tokens:
  *     alice: { scopes: "view, input", file: alice.token }   # paths are relative to this file
  *     prometheus: { scopes: metrics, env: PROMETHEUS_TOKEN }
+ *     bob: { scopes: view, file: bob.token, streams: "vm1, vm2" }   # these streams only
  *   url-secret-file: url.secret
  *   tls-cert: cert.pem
  *   tls-key: key.pem
@@ -41,20 +43,24 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 final class SecuritySection {
     private static final Set<String> KEYS = Set.of("tokens", "url-secret-file", "tls-cert", "tls-key", "allow-origins",
             "max-connections-per-client", "max-connections", "public-metrics", "public-healthz", "insecure-no-auth");
-    private static final Set<String> TOKEN_KEYS = Set.of("scopes", "file", "env");
+    private static final Set<String> TOKEN_KEYS = Set.of("scopes", "file", "env", "streams");
     private static final String KEY = "security";
 
     private final ConfigFile file;
     private final Path base;
     private final Map<String, String> environment;
+    /** The file's stream ids, which a token's {@code streams:} may name. */
+    private final Set<String> streamIds;
 
     /**
-     * @param base the directory relative paths start from (the config file's)
+     * @param base      the directory relative paths start from (the config file's)
+     * @param streamIds the streams the file defines
      */
-    SecuritySection(ConfigFile file, Path base, Map<String, String> environment) {
+    SecuritySection(ConfigFile file, Path base, Map<String, String> environment, Set<String> streamIds) {
         this.file = file;
         this.base = base;
         this.environment = environment;
+        this.streamIds = streamIds;
     }
 
     /** The settings of the section; {@code entry} null when the file has none. */
@@ -121,6 +127,8 @@ final class SecuritySection {
             throw new ConfigException(file.name(), line, key, "has no 'scopes' (view, input, admin, metrics)");
         }
         Set<Scope> scopes = file.value(fields.get("scopes"), key + ".scopes", Scope::parseList);
+        Set<String> streams = fields.containsKey("streams")
+                ? file.value(fields.get("streams"), key + ".streams", this::streamList) : Set.of();
         if (fields.containsKey("file") == fields.containsKey("env")) {
             throw new ConfigException(file.name(), line, key,
                     "needs its secret from 'file: PATH' or 'env: VARIABLE' (one of them; never the secret itself)");
@@ -129,7 +137,21 @@ final class SecuritySection {
                 ? file.value(fields.get("file"), key + ".file", text -> SecretFiles.read(path(text)))
                 : file.value(fields.get("env"), key + ".env", this::fromEnvironment);
         return file.value(fields.containsKey("file") ? fields.get("file") : fields.get("env"), key,
-                unused -> BearerToken.of(name, secret, scopes));
+                unused -> BearerToken.of(name, secret, scopes, streams));
+    }
+
+    /** {@code "vm1, vm2"}: streams of this file, at least one. */
+    private Set<String> streamList(String text) {
+        Set<String> streams = new LinkedHashSet<>();
+        for (String id : text.split(",")) {
+            String stream = id.strip();
+            if (!streamIds.contains(stream)) {
+                throw new IllegalArgumentException("names no stream of this file: '" + stream + "' (streams: "
+                        + String.join(", ", streamIds) + ")");
+            }
+            streams.add(stream);
+        }
+        return streams;
     }
 
     private String fromEnvironment(String variable) {

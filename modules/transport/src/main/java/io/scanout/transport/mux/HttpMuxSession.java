@@ -66,7 +66,7 @@ final class HttpMuxSession {
                 clientGone.tryEmitEmpty();
             });
         });
-        return hub.joinTimed()
+        return hub.joinLive()
                 .takeUntilOther(clientGone.asMono())
                 .concatMap(this::send, 0)
                 .takeWhile(Boolean::booleanValue)

@@ -22,7 +22,7 @@ import reactor.util.retry.Retry;
  *
  * <p>Connects on the first packet and reconnects on any failure with exponential backoff (from
  * {@link #MIN_BACKOFF} to {@link #MAX_BACKOFF}, reset once packets flow again). Each failure is
- * counted in {@code scanout.push.reconnects{stream,url-scheme}}; a cause is logged once at WARN
+ * counted in {@code scanout.push.reconnects{stream}}; a cause is logged once at WARN
  * while it repeats, and recovery once at INFO. A stream whose codec the container cannot carry
  * stops the pusher with an error in the log (retrying would not help). The pusher ends when the
  * stream ends.
@@ -49,10 +49,10 @@ public final class StreamPusher implements Disposable {
         this.hub = hub;
         this.target = target;
         this.thread = Schedulers.newSingle("scanout-push-" + hub.streamId(), true);
-        this.reconnects = PushMeters.reconnects(hub.meters(), target.scheme());
+        this.reconnects = PushMeters.reconnects(hub.meters());
         Flux<HubPacket> pushing = Flux.using(
                 () -> new PushConnection(target, hub.streamId(), NETWORK_TIMEOUT.toMillis(), this::connected),
-                connection -> hub.joinTimed()
+                connection -> hub.joinLive()
                         // The hub hands packets over on the encoder's thread; the blocking writes happen on ours.
                         .publishOn(thread, 1)
                         .doOnNext(packet -> connection.write(packet.packet())),

@@ -18,14 +18,14 @@ import reactor.netty.http.server.HttpServerRequest;
  * connection so a handler can read it with {@link #grantOf}.
  *
  * <p>No credential, an unknown token, a tampered or expired signature: 401. A valid credential
- * without the scope, or a signed URL for another stream: 403. Without auth configured everything
+ * without the scope, a signed URL for another stream, or a token restricted to other streams: 403. Without auth configured everything
  * is granted, except {@code admin} from a non-loopback address.
  *
  * <p>Thread-safe, non-blocking: called on Netty event loops.
  */
 public final class Access {
     private static final AttributeKey<Grant> GRANT = AttributeKey.valueOf("scanout.grant");
-    private static final Grant NOTHING = new Grant("none", Set.of(), null);
+    private static final Grant NOTHING = new Grant("none", Set.of(), Set.of());
     private static final String BEARER = "bearer ";
     /** A bearer secret longer than this is no token of ours; not hashed. */
     private static final int MAX_AUTHORIZATION_CHARS = 1024;
@@ -86,9 +86,15 @@ public final class Access {
         } catch (CredentialException e) {
             return Decision.unauthorized(e.getMessage());
         }
+        if (streamId == null && grant.who().equals(UrlSigner.WHO)) {
+            // A signed URL is a viewer's link to one stream: not the list, not metrics or admin.
+            return Decision.forbidden("this signed URL is for stream '" + grant.streams().iterator().next() + "' only");
+        }
         if (!grant.allows(scope, streamId)) {
-            return Decision.forbidden(grant.stream() != null && !grant.stream().equals(streamId)
-                    ? "this signed URL is for stream '" + grant.stream() + "' only"
+            return Decision.forbidden(streamId != null && !grant.covers(streamId)
+                    ? (grant.who().equals(UrlSigner.WHO) ? "this signed URL is for stream '"
+                            + grant.streams().iterator().next() + "' only"
+                            : "'" + grant.who() + "' is not allowed stream '" + streamId + "'")
                     : "'" + grant.who() + "' lacks the " + scope.id() + " scope");
         }
         return Decision.granted(grant);
@@ -134,7 +140,7 @@ public final class Access {
         if (match == null) {
             throw new CredentialException("unknown token");
         }
-        return new Grant(match.name(), match.scopes(), null);
+        return new Grant(match.name(), match.scopes(), match.streams());
     }
 
     private static String first(Map<String, List<String>> query, String name) {

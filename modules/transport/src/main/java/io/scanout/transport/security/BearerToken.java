@@ -16,11 +16,13 @@ public final class BearerToken {
 
     private final String name;
     private final Set<Scope> scopes;
+    private final Set<String> streams;
     private final byte[] digest;
 
-    private BearerToken(String name, Set<Scope> scopes, byte[] digest) {
+    private BearerToken(String name, Set<Scope> scopes, Set<String> streams, byte[] digest) {
         this.name = name;
         this.scopes = Set.copyOf(scopes);
+        this.streams = Set.copyOf(streams);
         this.digest = digest;
     }
 
@@ -30,6 +32,17 @@ public final class BearerToken {
      * @throws IllegalArgumentException for a short or unprintable secret, or no scope
      */
     public static BearerToken of(String name, String secret, Set<Scope> scopes) {
+        return of(name, secret, scopes, Set.of());
+    }
+
+    /**
+     * A token good for some streams only: with it, other streams answer 403 and are left out of
+     * {@code GET /streams}. Its {@code admin} and {@code metrics} scopes are server-wide.
+     *
+     * @param streams the stream ids it covers; empty for every stream
+     * @throws IllegalArgumentException for a short or unprintable secret, or no scope
+     */
+    public static BearerToken of(String name, String secret, Set<Scope> scopes, Set<String> streams) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a token needs a name");
         }
@@ -46,7 +59,7 @@ public final class BearerToken {
                 throw new IllegalArgumentException("token '" + name + "' must be printable ASCII without spaces");
             }
         }
-        return new BearerToken(name, scopes, sha256(secret));
+        return new BearerToken(name, scopes, streams, sha256(secret));
     }
 
     public String name() {
@@ -55,6 +68,11 @@ public final class BearerToken {
 
     public Set<Scope> scopes() {
         return scopes;
+    }
+
+    /** The streams it covers; empty for every stream. */
+    public Set<String> streams() {
+        return streams;
     }
 
     /** Constant-time comparison with the digest of a presented secret. */
@@ -72,6 +90,7 @@ public final class BearerToken {
 
     @Override
     public String toString() {
-        return "BearerToken[" + name + ", " + Scope.format(scopes) + "]";
+        return "BearerToken[" + name + ", " + Scope.format(scopes)
+                + (streams.isEmpty() ? "" : ", streams " + String.join(",", new java.util.TreeSet<>(streams))) + "]";
     }
 }

@@ -25,6 +25,8 @@ public final class UrlSigner {
     public static final String EXPIRES = "exp";
     public static final String SIGNATURE = "sig";
     public static final String SCOPE = "scope";
+    /** Who a signed URL's grant says presented it. */
+    public static final String WHO = "signed-url";
     private static final String ALGORITHM = "HmacSHA256";
     private static final Set<Scope> SIGNABLE = EnumSet.of(Scope.VIEW, Scope.INPUT);
     private static final int MAX_SIGNATURE_CHARS = 64;
@@ -100,7 +102,7 @@ public final class UrlSigner {
         if (!SIGNABLE.containsAll(scopes)) {
             throw new CredentialException("a signed URL cannot carry " + scopeText);
         }
-        return new Grant("signed-url", scopes, streamId);
+        return new Grant(WHO, scopes, Set.of(streamId));
     }
 
     private byte[] mac(String streamId, String exp, String scope) {

@@ -2,6 +2,7 @@ package io.scanout.transport.ws;
 
 import io.scanout.core.CodecConfig;
 import io.scanout.core.input.CursorImage;
+import io.scanout.core.input.DisplaySizeSink;
 import java.nio.ByteBuffer;
 
 /**
@@ -14,7 +15,8 @@ public sealed interface ViewerMessage {
      * Type 1, server to viewer: what the decoder needs before the next packet.
      *
      * @param flags {@link ViewerMessages#CONFIG_FLAG_INPUT}: the server acts on this viewer's
-     *              POINTER and KEY messages; other bits 0
+     *              POINTER and KEY messages; {@link ViewerMessages#CONFIG_FLAG_WINDOW_SIZE}: on its
+     *              WINDOW_SIZE; other bits 0
      */
     record Config(CodecConfig config, int flags) implements ViewerMessage {
         /** A configuration with no flags: a viewer that may only watch. */
@@ -25,6 +27,11 @@ public sealed interface ViewerMessage {
         /** Whether the server takes this viewer's pointer and keys. */
         public boolean inputAllowed() {
             return (flags & ViewerMessages.CONFIG_FLAG_INPUT) != 0;
+        }
+
+        /** Whether the server passes this viewer's window size to the source. */
+        public boolean windowSizeAllowed() {
+            return (flags & ViewerMessages.CONFIG_FLAG_WINDOW_SIZE) != 0;
         }
     }
 
@@ -60,5 +67,19 @@ public sealed interface ViewerMessage {
 
     /** Type 7, server to viewer: the pointer's shape to draw at the viewer's pointer; 0x0 is hidden. */
     record Cursor(CursorImage image) implements ViewerMessage {
+    }
+
+    /**
+     * Type 8, server to viewer: where the source's pointer is — its hotspot's pixel on a display of
+     * the position's size (source pixels), for sources that move the pointer themselves.
+     */
+    record CursorPosition(io.scanout.core.input.CursorPosition position) implements ViewerMessage {
+    }
+
+    /**
+     * Type 9, viewer to server: the display size this viewer would like (its drawing area in
+     * device pixels), for a source that can change size ({@link DisplaySizeSink}).
+     */
+    record WindowSize(int width, int height) implements ViewerMessage {
     }
 }

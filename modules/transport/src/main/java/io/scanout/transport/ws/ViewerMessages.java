@@ -4,6 +4,7 @@ import io.scanout.core.Codec;
 import io.scanout.core.CodecConfig;
 import io.scanout.core.EncodedPacket;
 import io.scanout.core.input.CursorImage;
+import io.scanout.core.input.CursorPosition;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -29,11 +30,15 @@ public final class ViewerMessages {
     public static final int TYPE_POINTER = 5;
     public static final int TYPE_KEY = 6;
     public static final int TYPE_CURSOR = 7;
+    public static final int TYPE_CURSOR_POSITION = 8;
+    public static final int TYPE_WINDOW_SIZE = 9;
 
     /** Bit 0 of a packet's flags. */
     public static final int FLAG_KEYFRAME = 1;
     /** Bit 0 of a config's flags: the server acts on this viewer's POINTER and KEY messages. */
     public static final int CONFIG_FLAG_INPUT = 1;
+    /** Bit 1 of a config's flags: the server passes this viewer's WINDOW_SIZE to the source. */
+    public static final int CONFIG_FLAG_WINDOW_SIZE = 2;
 
     /** type, version. */
     public static final int HEADER_BYTES = 2;
@@ -47,6 +52,10 @@ public final class ViewerMessages {
     public static final int KEY_BYTES = HEADER_BYTES + 1 + 4;
     /** type, version, hotspot x and y, width, height; the RGBA pixels follow. */
     public static final int CURSOR_HEADER_BYTES = HEADER_BYTES + 4 * 2;
+    /** type, version, x, y, display width, display height. */
+    public static final int CURSOR_POSITION_BYTES = HEADER_BYTES + 4 * 2;
+    /** type, version, width, height. */
+    public static final int WINDOW_SIZE_BYTES = HEADER_BYTES + 2 * 2;
     /** The widest and tallest cursor sent; a larger one is cropped, so a CURSOR is at most 256 KiB. */
     public static final int MAX_CURSOR_SIDE = 256;
     /** X11 keysyms are 29-bit values ({@code X.h}: "the top three bits are always zero"). */
@@ -181,12 +190,41 @@ public final class ViewerMessages {
     }
 
     /**
+     * A CURSOR_POSITION message: the pointer's hotspot at {@code x,y} of a display of the given size.
+     *
+     * @throws IllegalArgumentException for a display larger than 65535 pixels a side
+     */
+    public static ByteBuffer encodeCursorPosition(CursorPosition position) {
+        checkU16("display width", position.displayWidth());
+        checkU16("display height", position.displayHeight());
+        return allocate(CURSOR_POSITION_BYTES).put((byte) TYPE_CURSOR_POSITION).put((byte) VERSION)
+                .putShort((short) position.x()).putShort((short) position.y())
+                .putShort((short) position.displayWidth()).putShort((short) position.displayHeight()).flip();
+    }
+
+    /**
+     * A WINDOW_SIZE message: the viewer would like a display of {@code width × height} pixels.
+     *
+     * @throws IllegalArgumentException for a side outside 1..65535
+     */
+    public static ByteBuffer encodeWindowSize(int width, int height) {
+        checkU16("width", width);
+        checkU16("height", height);
+        if (width == 0 || height == 0) {
+            throw new IllegalArgumentException("a window size is at least 1x1, not " + width + "x" + height);
+        }
+        return allocate(WINDOW_SIZE_BYTES).put((byte) TYPE_WINDOW_SIZE).put((byte) VERSION)
+                .putShort((short) width).putShort((short) height).flip();
+    }
+
+    /**
      * Reads one message (the buffer's remaining bytes), leaving the buffer's position as it was.
      * A packet's payload is a read-only view of {@code message}, not a copy.
      *
      * @throws ViewerProtocolException if the message is short, of another version, of an unknown
      *                                 type, names an unknown codec, or has a field out of its range
-     *                                 (a KEY's down flag or keysym, a CURSOR's size or hotspot)
+     *                                 (a KEY's down flag or keysym, a CURSOR's size or hotspot, a
+     *                                 CURSOR_POSITION off its display, a WINDOW_SIZE of 0)
      */
     public static ViewerMessage decode(ByteBuffer message) {
         ByteBuffer b = message.slice().order(ByteOrder.BIG_ENDIAN);
@@ -219,6 +257,17 @@ public final class ViewerMessages {
                 return decodeKey(b, length);
             case TYPE_CURSOR:
                 return decodeCursor(b, length);
+            case TYPE_CURSOR_POSITION:
+                return decodeCursorPosition(b, length);
+            case TYPE_WINDOW_SIZE:
+                need(b, WINDOW_SIZE_BYTES - HEADER_BYTES, "WINDOW_SIZE", length);
+                int width = b.getShort() & 0xffff;
+                int height = b.getShort() & 0xffff;
+                if (width == 0 || height == 0) {
+                    throw new ViewerProtocolException("WINDOW_SIZE of " + width + "x" + height + ": a window is at"
+                            + " least 1x1");
+                }
+                return new ViewerMessage.WindowSize(width, height);
             default:
                 throw new ViewerProtocolException("unknown message type " + type + " (" + length + " bytes)");
         }
@@ -276,6 +325,19 @@ public final class ViewerMessages {
             argb[i] = rgba >>> 8 | rgba << 24;
         }
         return new ViewerMessage.Cursor(new CursorImage(hotspotX, hotspotY, width, height, argb));
+    }
+
+    private static ViewerMessage decodeCursorPosition(ByteBuffer b, int length) {
+        need(b, CURSOR_POSITION_BYTES - HEADER_BYTES, "CURSOR_POSITION", length);
+        int x = b.getShort() & 0xffff;
+        int y = b.getShort() & 0xffff;
+        int width = b.getShort() & 0xffff;
+        int height = b.getShort() & 0xffff;
+        if (width == 0 || height == 0 || x >= width || y >= height) {
+            throw new ViewerProtocolException("CURSOR_POSITION " + x + "," + y + " is not on its " + width + "x"
+                    + height + " display");
+        }
+        return new ViewerMessage.CursorPosition(new CursorPosition(x, y, width, height));
     }
 
     private static <E extends RuntimeException> void checkKeysym(int keysym,

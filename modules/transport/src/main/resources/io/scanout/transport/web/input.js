@@ -1,7 +1,8 @@
-// The viewer's hands on the remote machine (docs/protocol.md, POINTER, KEY and CURSOR): mouse and
-// keyboard over the video canvas go to the server as X11 keysyms and video pixels, when its CONFIG
-// says this viewer may; the server's pointer shape is drawn on a canvas of its own that follows the
-// local pointer, so the remote cursor moves without waiting for the video.
+// The viewer's hands on the remote machine (docs/protocol.md, POINTER, KEY, CURSOR and
+// CURSOR_POSITION): mouse and keyboard over the video canvas go to the server as X11 keysyms and
+// video pixels, when its CONFIG says this viewer may; the server's pointer shape is drawn on a
+// canvas of its own that follows the local pointer — or, when the source moves the pointer itself
+// (CURSOR_POSITION), sits where the source says — so the cursor moves without waiting for the video.
 import * as protocol from './protocol.js';
 
 // Keys whose KeyboardEvent.key is a name, not the character typed (X11's keysymdef.h).
@@ -53,6 +54,25 @@ export function videoPixel(element, videoWidth, videoHeight, clientX, clientY) {
   return { x: clamp((clientX - left) / scale, videoWidth), y: clamp((clientY - top) / scale, videoHeight), scale };
 }
 
+// Where to draw a cursor image (a CURSOR message) whose hotspot the source put at `at` (a
+// CURSOR_POSITION: x,y on a displayWidth×displayHeight display), over a video of
+// videoWidth×videoHeight shown in `box` (a DOMRect) with object-fit: contain. The video may be the
+// display scaled, so source pixels map to video pixels first, then to the page's: the reverse of
+// what the server does with a POINTER. Page pixels: { left, top, width, height }.
+export function cursorBox(box, videoWidth, videoHeight, cursor, at) {
+  const scale = Math.min(box.width / videoWidth, box.height / videoHeight);
+  const sx = scale * videoWidth / at.displayWidth;
+  const sy = scale * videoHeight / at.displayHeight;
+  const left = box.left + (box.width - videoWidth * scale) / 2;
+  const top = box.top + (box.height - videoHeight * scale) / 2;
+  return {
+    left: left + (at.x - cursor.hotspotX) * sx,
+    top: top + (at.y - cursor.hotspotY) * sy,
+    width: cursor.width * sx,
+    height: cursor.height * sy,
+  };
+}
+
 export class RemoteControls {
   // screen: the video canvas; cursorCanvas: the overlay; send(ArrayBuffer) writes to the socket.
   constructor(screen, cursorCanvas, send) {
@@ -61,6 +81,7 @@ export class RemoteControls {
     this.send = send;
     this.allowed = false;
     this.cursor = null; // the last CURSOR message
+    this.remoteAt = null; // the last CURSOR_POSITION: the source moves the pointer, not ours
     this.buttons = 0;
     this.keysDown = new Map(); // KeyboardEvent.code → keysym sent on its keydown
     this.pendingMove = null;
@@ -80,6 +101,7 @@ export class RemoteControls {
     screen.addEventListener('keydown', (e) => this.onKey(e, true));
     screen.addEventListener('keyup', (e) => this.onKey(e, false));
     screen.addEventListener('blur', () => this.releaseKeys());
+    window.addEventListener('resize', () => this.placeCursor());
   }
 
   // From each CONFIG: whether the server takes this viewer's input. Off again when the socket closes.
@@ -101,24 +123,50 @@ export class RemoteControls {
       this.cursorCanvas.height = cursor.height;
       this.cursorCanvas.getContext('2d').putImageData(new ImageData(cursor.rgba, cursor.width, cursor.height), 0, 0);
     }
-    // The remote pointer stands in for ours over the video; with no shape known, ours stays.
-    this.screen.classList.toggle('remote-cursor', visible);
+    this.showOwnPointer();
     this.placeCursor();
+  }
+
+  // A CURSOR_POSITION message, or null when the connection is gone: from now on the cursor is drawn
+  // where the source says (a VFIO guest moves it), not at our pointer.
+  setCursorPosition(position) {
+    this.remoteAt = position;
+    this.showOwnPointer();
+    this.placeCursor();
+  }
+
+  // The remote pointer stands in for ours over the video when it follows ours; with no shape known,
+  // or when the source moves it by itself, ours stays.
+  showOwnPointer() {
+    const visible = this.cursor !== null && this.cursor.width > 0;
+    this.screen.classList.toggle('remote-cursor', visible && this.remoteAt === null);
   }
 
   placeCursor() {
     const c = this.cursor;
     const style = this.cursorCanvas.style;
-    if (!c || c.width === 0 || !this.pointerAt || !this.screen.width) {
+    const at = this.remoteAt;
+    if (!c || c.width === 0 || (!at && !this.pointerAt) || !this.screen.width) {
       style.display = 'none';
       return;
     }
-    const { scale } = videoPixel(this.screen, this.screen.width, this.screen.height, 0, 0);
+    let place;
+    if (at) {
+      place = cursorBox(this.screen.getBoundingClientRect(), this.screen.width, this.screen.height, c, at);
+    } else {
+      const { scale } = videoPixel(this.screen, this.screen.width, this.screen.height, 0, 0);
+      place = {
+        left: this.pointerAt.x - c.hotspotX * scale,
+        top: this.pointerAt.y - c.hotspotY * scale,
+        width: c.width * scale,
+        height: c.height * scale,
+      };
+    }
     style.display = 'block';
-    style.left = `${this.pointerAt.x - c.hotspotX * scale}px`;
-    style.top = `${this.pointerAt.y - c.hotspotY * scale}px`;
-    style.width = `${c.width * scale}px`;
-    style.height = `${c.height * scale}px`;
+    style.left = `${place.left}px`;
+    style.top = `${place.top}px`;
+    style.width = `${place.width}px`;
+    style.height = `${place.height}px`;
   }
 
   position(event) {

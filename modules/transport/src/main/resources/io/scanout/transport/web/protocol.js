@@ -9,8 +9,12 @@ export const PONG = 4;
 export const POINTER = 5;
 export const KEY = 6;
 export const CURSOR = 7;
+export const CURSOR_POSITION = 8;
+export const WINDOW_SIZE = 9;
 // Bit 0 of CONFIG's flags: the server acts on this viewer's POINTER and KEY.
 export const CONFIG_FLAG_INPUT = 1;
+// Bit 1: the server passes this viewer's WINDOW_SIZE to the source.
+export const CONFIG_FLAG_WINDOW_SIZE = 2;
 export const MAX_CURSOR_SIDE = 256;
 
 const H264 = 1;
@@ -39,7 +43,8 @@ export function parse(buffer) {
       const parameterSets = new Uint8Array(buffer, at, setsLength); at += setsLength;
       const flags = at < buffer.byteLength ? v.getUint8(at) : 0; // absent in the first servers: none
       const inputAllowed = (flags & CONFIG_FLAG_INPUT) !== 0;
-      return { type, codecId, width, height, codec, encoder, parameterSets, inputAllowed };
+      const windowSizeAllowed = (flags & CONFIG_FLAG_WINDOW_SIZE) !== 0;
+      return { type, codecId, width, height, codec, encoder, parameterSets, inputAllowed, windowSizeAllowed };
     }
     case CURSOR: {
       const hotspotX = v.getUint16(2);
@@ -52,6 +57,17 @@ export function parse(buffer) {
       // RGBA, not premultiplied: an ImageData's layout. Throws a RangeError when short.
       const rgba = new Uint8ClampedArray(buffer, 10, width * height * 4);
       return { type, hotspotX, hotspotY, width, height, rgba };
+    }
+    case CURSOR_POSITION: {
+      // The pointer's hotspot at x,y of a displayWidth×displayHeight display (the source's pixels).
+      const x = v.getUint16(2);
+      const y = v.getUint16(4);
+      const displayWidth = v.getUint16(6);
+      const displayHeight = v.getUint16(8);
+      if (x >= displayWidth || y >= displayHeight) {
+        throw new Error(`cursor at ${x},${y} is not on its ${displayWidth}x${displayHeight} display`);
+      }
+      return { type, x, y, displayWidth, displayHeight };
     }
     case PACKET:
       return {
@@ -100,6 +116,17 @@ export function key(keysym, down) {
   v.setUint8(1, VERSION);
   v.setUint8(2, down ? 1 : 0);
   v.setUint32(3, keysym);
+  return buffer;
+}
+
+// The display size this viewer would like: its drawing area in device pixels (1..65535 a side).
+export function windowSize(width, height) {
+  const buffer = new ArrayBuffer(6);
+  const v = new DataView(buffer);
+  v.setUint8(0, WINDOW_SIZE);
+  v.setUint8(1, VERSION);
+  v.setUint16(2, width);
+  v.setUint16(4, height);
   return buffer;
 }
 

@@ -9,6 +9,10 @@ const CLOCK_SAMPLES = 8;
 const OVERLAY_EVERY_MS = 500;
 const RETRY_FIRST_MS = 500;
 const RETRY_MAX_MS = 10000;
+const RESIZE_QUIET_MS = 250; // a window being dragged reports a size a frame: send the one it ends at
+// ?fit=window: ask the source for a display the size of this window (a VFIO guest takes it through
+// EDID), when the server allows this viewer to (CONFIG's window-size flag).
+const FIT_WINDOW = new URLSearchParams(location.search).get('fit') === 'window';
 
 const canvas = document.getElementById('screen');
 const context = canvas.getContext('2d');
@@ -21,6 +25,7 @@ window.scanoutControls = controls; // for browser tests
 // Read by people (the overlay) and by browser tests.
 const stats = {
   fps: 0, width: 0, height: 0, codec: '', latencyMs: null, framesDecoded: 0, state: 'starting', bitrateKbps: 0,
+  windowSizeSent: null,
 };
 window.scanoutStats = stats;
 
@@ -29,6 +34,8 @@ let socket = null;
 let retryMs = RETRY_FIRST_MS;
 let detail = '';
 let config = null;
+let sizeSent = null; // the last WINDOW_SIZE of this connection, "w×h"
+let resizeTimer = null;
 let decoder = null;
 let waitingForKey = true;
 const captureTimes = new Map(); // pts µs → capture time, server epoch µs
@@ -84,8 +91,10 @@ function connect() {
     socket = null;
     controls.setAllowed(false);
     controls.setCursor(null);
+    controls.setCursorPosition(null);
     closeDecoder();
     config = null;
+    sizeSent = null;
     setState('disconnected', `(${event.code}), again in ${(retryMs / 1000).toFixed(1)} s`);
     setTimeout(connect, retryMs);
     retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
@@ -110,6 +119,8 @@ function onMessage(data) {
     onPong(message);
   } else if (message.type === protocol.CURSOR) {
     controls.setCursor(message);
+  } else if (message.type === protocol.CURSOR_POSITION) {
+    controls.setCursorPosition(message);
   }
 }
 
@@ -120,7 +131,26 @@ function configure(message) {
   stats.width = message.width;
   stats.height = message.height;
   openDecoder();
+  sendWindowSize();
 }
+
+// This window's size in device pixels, as a WINDOW_SIZE, when asked for (?fit=window) and allowed;
+// not again while it is unchanged (the server also waits for a drag to end).
+function sendWindowSize() {
+  if (!FIT_WINDOW || !config || !config.windowSizeAllowed || !socket || socket.readyState !== WebSocket.OPEN) return;
+  const side = (css) => Math.max(1, Math.min(65535, Math.round(css * window.devicePixelRatio)));
+  const width = side(window.innerWidth);
+  const height = side(window.innerHeight);
+  if (sizeSent === `${width}×${height}`) return;
+  sizeSent = `${width}×${height}`;
+  stats.windowSizeSent = sizeSent;
+  socket.send(protocol.windowSize(width, height));
+}
+
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(sendWindowSize, RESIZE_QUIET_MS);
+});
 
 function openDecoder() {
   closeDecoder();
@@ -179,6 +209,7 @@ function onFrame(frame) {
     if (canvas.width !== frame.displayWidth || canvas.height !== frame.displayHeight) {
       canvas.width = frame.displayWidth;
       canvas.height = frame.displayHeight;
+      controls.placeCursor(); // the picture moved within the page
     }
     context.drawImage(frame, 0, 0);
     const shown = now();

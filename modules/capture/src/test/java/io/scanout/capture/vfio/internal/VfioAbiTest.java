@@ -2,6 +2,7 @@ package io.scanout.capture.vfio.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scanout.core.nativeio.DmaBufCpuCopy;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,6 +92,13 @@ class VfioAbiTest {
         assertThat(c.get("VFIO_DEVICE_QUERY_GFX_PLANE")).isEqualTo(0x3B72L);
         assertThat(c.get("VFIO_DEVICE_GET_GFX_DMABUF")).isEqualTo(0x3B73L);
         assertThat(c.get("DMA_BUF_IOCTL_SYNC")).isEqualTo(0x40086200L);
+        // core's CPU copy of a dma-buf has its own copy of the sync numbers (core cannot see VfioAbi):
+        // held to the same header here.
+        assertThat(DmaBufCpuCopy.DMA_BUF_IOCTL_SYNC).as("DmaBufCpuCopy.DMA_BUF_IOCTL_SYNC")
+                .isEqualTo(c.get("DMA_BUF_IOCTL_SYNC"));
+        assertThat(DmaBufCpuCopy.SYNC_READ).as("DmaBufCpuCopy.SYNC_READ").isEqualTo(c.get("DMA_BUF_SYNC_READ"));
+        assertThat(DmaBufCpuCopy.SYNC_START).as("DmaBufCpuCopy.SYNC_START").isEqualTo(c.get("DMA_BUF_SYNC_START"));
+        assertThat(DmaBufCpuCopy.SYNC_END).as("DmaBufCpuCopy.SYNC_END").isEqualTo(c.get("DMA_BUF_SYNC_END"));
     }
 
     @Test
