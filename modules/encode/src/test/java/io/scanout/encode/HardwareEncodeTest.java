@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -121,44 +122,30 @@ class HardwareEncodeTest {
 
     @Test
     void vaapiImportsNv12DmaBufsWithoutACopy() {
-        Assumptions.assumeTrue(Files.isWritable(Path.of(SYSTEM_HEAP)),
-                "no writable " + SYSTEM_HEAP + " to make dma-bufs with (Linux 5.6+, CONFIG_DMABUF_HEAPS_SYSTEM)");
-        EncoderSettings settings = EncoderSettings.builder().encoder(EncoderChoice.VAAPI).build();
-        assumeOpens(settings, "h264_vaapi");
-        EncodeVideo encode = EncodeVideo.create(settings, StreamMeters.noop());
-        assertThat(encode.dmaBufFormats()).contains(DrmFormat.NV12);
-
-        Flux<FrameEvent> frames = Flux.range(0, 10).map(i -> {
-            Frame frame = dmaBufFrame(YuvFrames.draw(pool, DrmFormat.NV12, TestStreams.picture(320, 240, i)));
-            return new FrameEvent(frame, Damage.whole(), i, TestStreams.START_NANOS + i * TestStreams.FRAME_NANOS,
-                    i == 0 ? Optional.of(frame.videoFormat()) : Optional.empty());
-        });
-        // block() waits on a latch; StepVerifier's wait would spin a core the encoder needs on small hosts.
-        List<EncodedPacket> packets = frames.transform(encode).collectList().block(TIMEOUT);
-
-        assertThat(packets).hasSize(10);
-        List<DecodedPicture> pictures = decode(Codec.H264, packets);
-        assertThat(pictures).hasSize(10);
-        for (DecodedPicture picture : pictures) {
-            assertThat(Psnr.of(TestStreams.picture(320, 240, (int) picture.pts()), picture)).isGreaterThan(35);
-        }
+        encodesDmaBufsThatDecodeCloseToTheSource(DrmFormat.NV12, image -> YuvFrames.draw(pool, DrmFormat.NV12, image));
     }
 
     /** A vGPU's usual scanout: XR24 dma-bufs, converted to NV12 by the GPU's video processing (scale_vaapi). */
     @Test
     void vaapiConvertsXr24DmaBufsOnTheGpuAndEncodesThem() {
+        encodesDmaBufsThatDecodeCloseToTheSource(DrmFormat.XR24, this::xr24);
+    }
+
+    /** Ten dma-bufs of {@code format}, each drawn by {@code draw} on the CPU, through h264_vaapi. */
+    private void encodesDmaBufsThatDecodeCloseToTheSource(DrmFormat format, Function<RgbImage, Frame> draw) {
         Assumptions.assumeTrue(Files.isWritable(Path.of(SYSTEM_HEAP)),
                 "no writable " + SYSTEM_HEAP + " to make dma-bufs with (Linux 5.6+, CONFIG_DMABUF_HEAPS_SYSTEM)");
         EncoderSettings settings = EncoderSettings.builder().encoder(EncoderChoice.VAAPI).build();
         assumeOpens(settings, "h264_vaapi");
         EncodeVideo encode = EncodeVideo.create(settings, StreamMeters.noop());
-        assertThat(encode.dmaBufFormats()).contains(DrmFormat.XR24);
+        assertThat(encode.dmaBufFormats()).contains(format);
 
         Flux<FrameEvent> frames = Flux.range(0, 10).map(i -> {
-            Frame frame = dmaBufFrame(xr24(TestStreams.picture(320, 240, i)));
+            Frame frame = dmaBufFrame(draw.apply(TestStreams.picture(320, 240, i)));
             return new FrameEvent(frame, Damage.whole(), i, TestStreams.START_NANOS + i * TestStreams.FRAME_NANOS,
                     i == 0 ? Optional.of(frame.videoFormat()) : Optional.empty());
         });
+        // block() waits on a latch; StepVerifier's wait would spin a core the encoder needs on small hosts.
         List<EncodedPacket> packets = frames.transform(encode).collectList().block(TIMEOUT);
 
         assertThat(packets).hasSize(10);
