@@ -14,7 +14,6 @@ import io.scanout.encode.EncoderSettings;
 import io.scanout.transport.HttpTransport;
 import io.scanout.transport.StreamDirectory;
 import io.scanout.transport.StreamEndpoint;
-import io.scanout.transport.StreamInfo;
 import io.scanout.transport.ws.ViewerMessage;
 import io.scanout.transport.ws.ViewerMessages;
 import io.scanout.transport.testing.HeadlessChromium;
@@ -23,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -70,17 +68,7 @@ class VfioViewerTest {
         StreamEndpoint endpoint = stream;
         server = HttpTransport.builder()
                 .bind("127.0.0.1", 0)
-                .directory(new StreamDirectory() {
-                    @Override
-                    public Optional<StreamEndpoint> find(String id) {
-                        return "vm".equals(id) ? Optional.of(endpoint) : Optional.empty();
-                    }
-
-                    @Override
-                    public List<StreamInfo> list() {
-                        return List.of(endpoint.info());
-                    }
-                })
+                .directory(StreamDirectory.of("vm", endpoint))
                 .build()
                 .start();
         if (!withViewer) {

@@ -16,4 +16,19 @@ public interface StreamDirectory {
 
     /** Every stream, in the order {@code GET /streams} lists them. */
     List<StreamInfo> list();
+
+    /** A directory of one stream, {@code id}, for an application (or a test) that serves just that. */
+    static StreamDirectory of(String id, StreamEndpoint endpoint) {
+        return new StreamDirectory() {
+            @Override
+            public Optional<StreamEndpoint> find(String wanted) {
+                return id.equals(wanted) ? Optional.of(endpoint) : Optional.empty();
+            }
+
+            @Override
+            public List<StreamInfo> list() {
+                return List.of(endpoint.info());
+            }
+        };
+    }
 }

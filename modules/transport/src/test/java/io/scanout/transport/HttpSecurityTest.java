@@ -28,7 +28,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -97,20 +96,9 @@ class HttpSecurityTest {
     private HttpTransport.Running serve(SecuritySettings security) {
         StreamInfo info = new StreamInfo("main", "synthetic:640x360@30", 640, 360, "XR24", "h264", "test-encoder", 0,
                 30.0, "running");
-        Map<String, StreamEndpoint> streams = Map.of("main", new Endpoint(hub, info));
         return HttpTransport.builder()
                 .bind("127.0.0.1", 0)
-                .directory(new StreamDirectory() {
-                    @Override
-                    public Optional<StreamEndpoint> find(String id) {
-                        return Optional.ofNullable(streams.get(id));
-                    }
-
-                    @Override
-                    public List<StreamInfo> list() {
-                        return List.of(info);
-                    }
-                })
+                .directory(StreamDirectory.of("main", new Endpoint(hub, info)))
                 .metrics(() -> "scanout_up 1\n")
                 .security(security)
                 // What a handler sees of the grant: the RFB-over-WebSocket handler asks the same.

@@ -26,7 +26,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -66,20 +65,9 @@ class HttpTransportTest {
         }
         StreamInfo info = new StreamInfo("main", "synthetic:640x360@30", 640, 360, "XR24", "h264", "test-encoder", 0,
                 30.0, "running");
-        Map<String, StreamEndpoint> streams = Map.of("main", new Endpoint(hub, info));
         server = HttpTransport.builder()
                 .bind("127.0.0.1", 0)
-                .directory(new StreamDirectory() {
-                    @Override
-                    public Optional<StreamEndpoint> find(String id) {
-                        return Optional.ofNullable(streams.get(id));
-                    }
-
-                    @Override
-                    public List<StreamInfo> list() {
-                        return List.of(streams.get("main").info());
-                    }
-                })
+                .directory(StreamDirectory.of("main", new Endpoint(hub, info)))
                 .metrics(() -> "# TYPE scanout_viewers gauge\nscanout_viewers{stream=\"main\"} 0\n")
                 .health(healthy::get)
                 .streamHandler(".txt", (req, res, stream) -> res.sendString(Mono.just("text of " + stream.info().id())))

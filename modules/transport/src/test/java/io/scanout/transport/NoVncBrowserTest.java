@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -78,17 +77,7 @@ class NoVncBrowserTest {
         server = HttpTransport.builder()
                 .bind("127.0.0.1", 0)
                 .security(SecuritySettings.builder().origins(OriginPolicy.allow(List.of(pageOrigin))).build())
-                .directory(new StreamDirectory() {
-                    @Override
-                    public Optional<StreamEndpoint> find(String id) {
-                        return "desk".equals(id) ? Optional.of(endpoint) : Optional.empty();
-                    }
-
-                    @Override
-                    public List<StreamInfo> list() {
-                        return List.of(endpoint.info());
-                    }
-                })
+                .directory(StreamDirectory.of("desk", endpoint))
                 .streamHandler("/rfb", new RfbWebSocketHandler(RfbSecurity.loopbackOnly()))
                 .build()
                 .start();

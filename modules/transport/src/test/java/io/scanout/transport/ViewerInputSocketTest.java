@@ -14,7 +14,6 @@ import io.scanout.transport.ws.ViewerMessages;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
@@ -66,20 +65,9 @@ class ViewerInputSocketTest {
 
     private void serve(Optional<InputSink> input) {
         StreamEndpoint endpoint = new Endpoint(hub, input, cursors.asFlux());
-        Map<String, StreamEndpoint> streams = Map.of("main", endpoint);
         server = HttpTransport.builder()
                 .bind("127.0.0.1", 0)
-                .directory(new StreamDirectory() {
-                    @Override
-                    public Optional<StreamEndpoint> find(String id) {
-                        return Optional.ofNullable(streams.get(id));
-                    }
-
-                    @Override
-                    public List<StreamInfo> list() {
-                        return List.of(endpoint.info());
-                    }
-                })
+                .directory(StreamDirectory.of("main", endpoint))
                 .build()
                 .start();
         hub.connect(Flux.interval(Duration.ofMillis(5)).onBackpressureDrop().map(i -> Packets.inGop(i, 10)));

@@ -64,17 +64,7 @@ class ViewerPageBrowserTest {
         StreamEndpoint endpoint = H264Clip.endpoint(hub, WIDTH, HEIGHT);
         transport = HttpTransport.builder()
                 .bind("127.0.0.1", 0)
-                .directory(new StreamDirectory() {
-                    @Override
-                    public Optional<StreamEndpoint> find(String id) {
-                        return "desk".equals(id) ? Optional.of(endpoint) : Optional.empty();
-                    }
-
-                    @Override
-                    public List<StreamInfo> list() {
-                        return List.of(endpoint.info());
-                    }
-                })
+                .directory(StreamDirectory.of("desk", endpoint))
                 .build();
         server = transport.start();
     }

@@ -22,7 +22,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -62,20 +61,9 @@ class ViewerPositionAndSizeSocketTest {
 
     private void serve(Optional<DisplaySizeSink> displaySize, SecuritySettings security) {
         StreamEndpoint endpoint = new Endpoint(hub, positions.asFlux(), displaySize);
-        Map<String, StreamEndpoint> streams = Map.of("main", endpoint);
         server = HttpTransport.builder()
                 .bind("127.0.0.1", 0)
-                .directory(new StreamDirectory() {
-                    @Override
-                    public Optional<StreamEndpoint> find(String id) {
-                        return Optional.ofNullable(streams.get(id));
-                    }
-
-                    @Override
-                    public List<StreamInfo> list() {
-                        return List.of(endpoint.info());
-                    }
-                })
+                .directory(StreamDirectory.of("main", endpoint))
                 .security(security)
                 .build()
                 .start();

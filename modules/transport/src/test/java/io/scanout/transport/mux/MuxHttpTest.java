@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,17 +57,7 @@ class MuxHttpTest {
     private void start(int keyframeInterval, ViewerLimits limits) {
         source = new EncodedPattern(width, height, keyframeInterval, meters);
         hub = new StreamHub("main", limits, source.encoder()::requestKeyframe, meters);
-        StreamDirectory directory = new StreamDirectory() {
-            @Override
-            public Optional<StreamEndpoint> find(String id) {
-                return id.equals("main") ? Optional.of(new Endpoint(hub)) : Optional.empty();
-            }
-
-            @Override
-            public List<StreamInfo> list() {
-                return List.of(new Endpoint(hub).info());
-            }
-        };
+        StreamDirectory directory = StreamDirectory.of("main", new Endpoint(hub));
         server = MuxHandler.register(HttpTransport.builder().bind("127.0.0.1", 0).directory(directory)).build().start();
     }
 

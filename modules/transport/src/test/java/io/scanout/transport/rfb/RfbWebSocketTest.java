@@ -7,11 +7,7 @@ import io.scanout.core.FramePool;
 import io.scanout.core.metrics.StreamMeters;
 import io.scanout.transport.HttpTransport;
 import io.scanout.transport.StreamDirectory;
-import io.scanout.transport.StreamEndpoint;
-import io.scanout.transport.StreamInfo;
 import java.net.URI;
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,17 +41,7 @@ class RfbWebSocketTest {
     void ourClientOverWebSocketSeesThePattern(String encoding) throws Exception {
         http = HttpTransport.builder()
                 .bind("127.0.0.1", 0)
-                .directory(new StreamDirectory() {
-                    @Override
-                    public Optional<StreamEndpoint> find(String id) {
-                        return "main".equals(id) ? Optional.of(stream) : Optional.empty();
-                    }
-
-                    @Override
-                    public List<StreamInfo> list() {
-                        return List.of(stream.info());
-                    }
-                })
+                .directory(StreamDirectory.of("main", stream))
                 .streamHandler("/rfb", new RfbWebSocketHandler(RfbSecurity.loopbackOnly()))
                 .build()
                 .start();
