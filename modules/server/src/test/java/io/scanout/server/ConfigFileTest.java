@@ -11,9 +11,7 @@ import io.scanout.server.config.ConfigFile;
 import io.scanout.transport.ViewerLimits;
 import io.scanout.server.cli.ScanoutCommand;
 import io.scanout.transport.security.BearerToken;
-import java.io.PrintWriter;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -21,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 class ConfigFileTest {
     private static ServerSettings parse(String yaml) {
@@ -96,12 +93,10 @@ class ConfigFileTest {
     void serveWithABadConfigFileExitsWith2NamingFileLineAndKey(@TempDir Path dir) throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.yaml"), "streams:\n  vm1:\n    source: synthetic:64x64@5\n"
                 + "    bitrate: fast\n");
-        StringWriter err = new StringWriter();
-        CommandLine cli = ScanoutCommand.commandLine();
-        cli.setErr(new PrintWriter(err, true));
+        ScanoutRun run = ScanoutRun.of("serve", "--config", bad.toString());
 
-        assertThat(cli.execute("serve", "--config", bad.toString())).isEqualTo(ScanoutCommand.EXIT_USAGE);
-        assertThat(err.toString().strip().lines()).singleElement().asString()
+        assertThat(run.exitCode()).isEqualTo(ScanoutCommand.EXIT_USAGE);
+        assertThat(run.err().strip().lines()).singleElement().asString()
                 .startsWith("scanout: " + bad + ":4: streams.vm1.bitrate: ");
     }
 

@@ -242,11 +242,9 @@ class EndToEndTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        StringWriter err = new StringWriter();
-        CommandLine cli = ScanoutCommand.commandLine();
-        cli.setErr(new PrintWriter(err, true));
-        assertThat(cli.execute("status", "--server", "http://127.0.0.1:" + closedPort)).isEqualTo(1);
-        assertThat(err.toString()).startsWith("scanout: cannot reach Scanout at http://127.0.0.1:" + closedPort);
+        ScanoutRun run = ScanoutRun.of("status", "--server", "http://127.0.0.1:" + closedPort);
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).startsWith("scanout: cannot reach Scanout at http://127.0.0.1:" + closedPort);
     }
 
     private static double counter(String metrics, String prefix) {

@@ -3,16 +3,12 @@ package io.scanout.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.scanout.server.cli.ScanoutCommand;
 import io.scanout.server.config.ConfigFile;
-import java.io.PrintWriter;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** A stream's {@code input} permission: off unless the config file or the command line asks. */
 class InputSettingTest {
@@ -39,10 +35,8 @@ class InputSettingTest {
     @Test
     void theFlagBelongsInTheFileWhenThereIsOne(@TempDir Path dir) throws Exception {
         Path config = Files.writeString(dir.resolve("scanout.yaml"), "streams:\n  vm1:\n    source: synthetic:64x64@5\n");
-        StringWriter err = new StringWriter();
-        CommandLine cli = ScanoutCommand.commandLine();
-        cli.setErr(new PrintWriter(err, true));
-        assertThat(cli.execute("serve", "--config", config.toString(), "--input")).isEqualTo(2);
-        assertThat(err.toString()).contains("--input goes in the config file when --config is given");
+        ScanoutRun run = ScanoutRun.of("serve", "--config", config.toString(), "--input");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--input goes in the config file when --config is given");
     }
 }

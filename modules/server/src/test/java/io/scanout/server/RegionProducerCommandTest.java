@@ -2,10 +2,7 @@ package io.scanout.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.scanout.server.cli.ScanoutCommand;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -20,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 /**
  * {@code scanout region-producer PATH}: as a process, it creates a region file of the documented
@@ -85,12 +81,9 @@ class RegionProducerCommandTest {
         "--fps=0         | frame rate 0",
     })
     void aBadValueIsOneLineAndExitCode2(String argument, String mentioned) {
-        StringWriter err = new StringWriter();
-        CommandLine cli = ScanoutCommand.commandLine();
-        cli.setErr(new PrintWriter(err, true));
-        cli.setOut(new PrintWriter(new StringWriter(), true));
-        assertThat(cli.execute("region-producer", path.toString(), argument)).isEqualTo(2);
-        String message = err.toString().strip();
+        ScanoutRun run = ScanoutRun.of("region-producer", path.toString(), argument);
+        assertThat(run.exitCode()).isEqualTo(2);
+        String message = run.err().strip();
         assertThat(message.lines()).hasSize(1);
         assertThat(message).startsWith("scanout: ").containsIgnoringCase(mentioned).doesNotContain("java.");
         assertThat(Files.exists(path)).as("no region file for a bad command line").isFalse();

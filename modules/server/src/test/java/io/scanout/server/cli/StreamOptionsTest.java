@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.scanout.core.Rect;
 import io.scanout.encode.YuvColour;
+import io.scanout.server.ScanoutRun;
 import io.scanout.server.StreamSettings;
 import io.scanout.server.config.ConfigException;
 import io.scanout.server.config.ConfigFile;
-import java.io.PrintWriter;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,12 +80,9 @@ class StreamOptionsTest {
         "--crop=-1x2+0+0           | WxH+X+Y",
     })
     void aBadValueIsOneLineAndExitCode2(String argument, String mentioned) {
-        StringWriter err = new StringWriter();
-        CommandLine cli = ScanoutCommand.commandLine();
-        cli.setErr(new PrintWriter(err, true));
-        cli.setOut(new PrintWriter(new StringWriter(), true));
-        assertThat(cli.execute("serve", argument)).isEqualTo(ScanoutCommand.EXIT_USAGE);
-        String message = err.toString().strip();
+        ScanoutRun run = ScanoutRun.of("serve", argument);
+        assertThat(run.exitCode()).isEqualTo(ScanoutCommand.EXIT_USAGE);
+        String message = run.err().strip();
         assertThat(message.lines()).hasSize(1);
         assertThat(message).startsWith("scanout: ").contains(mentioned).doesNotContain("java.");
     }
@@ -110,11 +106,9 @@ class StreamOptionsTest {
     void withAConfigFileTheOptionsBelongInIt(@TempDir Path dir) throws Exception {
         Path config = Files.writeString(dir.resolve("scanout.yaml"), "streams:\n  vm1:\n    source: synthetic:64x64@5\n");
         for (String option : new String[] {"--colour=bt601-full", "--keep-alive=0", "--crop=8x8+0+0"}) {
-            StringWriter err = new StringWriter();
-            CommandLine cli = ScanoutCommand.commandLine();
-            cli.setErr(new PrintWriter(err, true));
-            assertThat(cli.execute("serve", "--config", config.toString(), option)).isEqualTo(ScanoutCommand.EXIT_USAGE);
-            assertThat(err.toString()).contains(option.substring(0, option.indexOf('=')) + " goes in the config file");
+            ScanoutRun run = ScanoutRun.of("serve", "--config", config.toString(), option);
+            assertThat(run.exitCode()).isEqualTo(ScanoutCommand.EXIT_USAGE);
+            assertThat(run.err()).contains(option.substring(0, option.indexOf('=')) + " goes in the config file");
         }
     }
 }
