@@ -14,11 +14,12 @@ import java.util.List;
 /**
  * Finds which square tiles of a frame differ from the previous frame of the same layout, and
  * keeps a copy of the previous frame (for keep-alives), copying into it only the tiles that differ.
- * Where the JVM has the Vector API the tiles are told apart by a 64-bit {@link TileHash} digest per
- * tile: an unchanged frame is read once, nothing else is read or written. Without it each row is
- * compared with the copy ({@link ByteBuffer#mismatch}, which the JDK runs as a vectorised memcmp):
- * exact, but reading the copy too. A hash misses no change confined to one 64-bit word of a tile,
- * and any other only by a 64-bit collision. Nothing is allocated per frame.
+ * Where the JVM has the Vector API the tiles are told apart by a {@link TileHash} of each of their
+ * 32-bit columns: an unchanged frame is read once, and only the digests (a tile row's at a time,
+ * 15 KiB for a 4K XR24 row) are read besides. Without it each row is compared with the copy
+ * ({@link ByteBuffer#mismatch}, which the JDK runs as a vectorised memcmp): exact, but reading the
+ * copy too. The hash misses no change confined to one word of a column, and any other only by a
+ * 32-bit collision in every column it touches. Nothing is allocated per frame.
  *
  * <p>Every plane counts: for 4:2:0 formats a tile covers the luma and the chroma under it. Row
  * padding past the picture is never compared. Owns its copy (a frame from the pool);
@@ -37,10 +38,15 @@ public final class TileDiff implements AutoCloseable {
     private final ByteBuffer referenceBytes;
     /** Null without the Vector API: then frames are compared with {@link #reference} byte by byte. */
     private final TileHash hash;
-    /** Each tile's digest in the previous frame (with {@link #hash}). */
-    private final long[] digests;
-    /** The running hash state of one tile row's tiles (with {@link #hash}). */
-    private final long[] bandState;
+    /** Where each plane's columns start in a tile row's state, and how many there are (with {@link #hash}). */
+    private final int[] planeState;
+    private final int[] planeColumns;
+    /** The state ints of one tile row: every plane's columns (with {@link #hash}). */
+    private final int bandInts;
+    /** Every tile row's column hashes in the previous frame, {@link #bandInts} each (with {@link #hash}). */
+    private final int[] digests;
+    /** The running column hashes of the tile row being compared (with {@link #hash}). */
+    private final int[] bandState;
 
     /**
      * A diff for frames of {@code layout}, keeping its copy in a frame from {@code pool}.
@@ -68,9 +74,20 @@ public final class TileDiff implements AutoCloseable {
             verticalSubsampling[p] = p == 0 ? 1 : format.verticalSubsampling();
         }
         this.views = views;
-        this.hash = hash;
-        this.digests = hash == null ? null : new long[tilesX * tilesY];
-        this.bandState = hash == null ? null : new long[tilesX * hash.stateLongs()];
+        // Every format's tile segments are whole words from 16 pixels up; were one not, a word
+        // would straddle two tiles, so bytes would be compared instead.
+        this.hash = Arrays.stream(tileBytes).allMatch(b -> b % Integer.BYTES == 0) ? hash : null;
+        this.planeState = new int[layout.planeCount()];
+        this.planeColumns = new int[layout.planeCount()];
+        int ints = 0;
+        for (int p = 0; p < layout.planeCount(); p++) {
+            planeState[p] = ints;
+            planeColumns[p] = TileHash.stateInts(layout.rowBytes(p));
+            ints += planeColumns[p];
+        }
+        this.bandInts = ints;
+        this.digests = this.hash == null ? null : new int[Math.multiplyExact(tilesY, bandInts)];
+        this.bandState = this.hash == null ? null : new int[bandInts];
         this.reference = pool.acquire(layout);
         this.referenceBytes = reference.memory().buffer();
     }
@@ -97,9 +114,7 @@ public final class TileDiff implements AutoCloseable {
         if (hash != null) {
             for (int tileY = 0; tileY < tilesY; tileY++) {
                 hashTileRow(current, tileY);
-                for (int tileX = 0; tileX < tilesX; tileX++) {
-                    digests[tileY * tilesX + tileX] = digest(tileX);
-                }
+                System.arraycopy(bandState, 0, digests, tileY * bandInts, bandInts);
             }
         }
     }
@@ -171,17 +186,14 @@ public final class TileDiff implements AutoCloseable {
         return hash != null ? compareDigests(views.of(frame)) : compareBytes(views.of(frame));
     }
 
-    /** Hashes each tile row's tiles, and copies the tiles whose digest changed. */
+    /** Hashes each tile row's columns, and copies the tiles whose column hashes changed. */
     private int compareDigests(ByteBuffer current) {
         int count = 0;
         for (int tileY = 0; tileY < tilesY; tileY++) {
             hashTileRow(current, tileY);
             for (int tileX = 0; tileX < tilesX; tileX++) {
-                long digest = digest(tileX);
-                int tile = tileY * tilesX + tileX;
-                if (digest != digests[tile]) {
-                    digests[tile] = digest;
-                    changed[tile] = true;
+                if (takeTileDigest(tileY, tileX)) {
+                    changed[tileY * tilesX + tileX] = true;
                     count++;
                     copyTile(current, tileX, tileY);
                 }
@@ -190,29 +202,41 @@ public final class TileDiff implements AutoCloseable {
         return count;
     }
 
-    /** Folds every row segment of tile row {@code tileY}, plane by plane, into {@link #bandState}. */
+    /** Folds every row of tile row {@code tileY}, plane by plane, into {@link #bandState}. */
     private void hashTileRow(ByteBuffer current, int tileY) {
-        Arrays.fill(bandState, 0L);
-        int stateLongs = hash.stateLongs();
+        Arrays.fill(bandState, 0);
         for (int p = 0; p < layout.planeCount(); p++) {
             int stride = layout.stride(p);
             int rowBytes = (int) layout.rowBytes(p);
-            int segment = tileBytes[p];
             int planeStart = Math.toIntExact(layout.offset(p));
             int endRow = Math.min(layout.planeHeight(p), (tileY + 1) * tileSize / verticalSubsampling[p]);
             for (int row = tileY * tileSize / verticalSubsampling[p]; row < endRow; row++) {
-                int rowStart = planeStart + row * stride;
-                for (int tileX = 0, from = 0; tileX < tilesX && from < rowBytes; tileX++, from += segment) {
-                    hash.fold(current, rowStart + from, Math.min(segment, rowBytes - from), bandState,
-                            tileX * stateLongs);
-                }
+                hash.foldRow(current, planeStart + row * stride, rowBytes, bandState, planeState[p]);
             }
         }
     }
 
-    private long digest(int tileX) {
-        int stateLongs = hash.stateLongs();
-        return TileHash.digest(bandState, tileX * stateLongs, stateLongs);
+    /**
+     * Whether tile {@code (tileX, tileY)}'s columns hash differently from the previous frame's; if
+     * so, keeps the new hashes as the previous frame's.
+     */
+    private boolean takeTileDigest(int tileY, int tileX) {
+        boolean differs = false;
+        int band = tileY * bandInts;
+        for (int p = 0; p < layout.planeCount(); p++) {
+            int columns = tileBytes[p] / Integer.BYTES;
+            int from = tileX * columns;
+            if (from >= planeColumns[p]) {
+                continue;
+            }
+            int to = Math.min(from + columns, planeColumns[p]);
+            int at = planeState[p];
+            if (Arrays.mismatch(bandState, at + from, at + to, digests, band + at + from, band + at + to) >= 0) {
+                System.arraycopy(bandState, at + from, digests, band + at + from, to - from);
+                differs = true;
+            }
+        }
+        return differs;
     }
 
     /** Copies tile {@code (tileX, tileY)} of every plane into the previous frame's copy. */

@@ -3,43 +3,60 @@ package io.scanout.convert.internal;
 import java.nio.ByteBuffer;
 
 /**
- * A running 64-bit-lane hash of the bytes of one tile, folded in row segment by row segment, for
- * {@link TileDiff}: an unchanged frame is then read once, where comparing it with the copy of the
- * previous frame reads twice as much. Each lane takes its words through xxHash64's round
- * ({@code rotl(state + word·P2, 31)·P1}), a bijection of the word for a given state and of the state
- * for a given word; the lanes are folded into one digest by {@code (h ^ lane)·P1}, again a bijection
- * of each lane. So a change confined to one 64-bit word of a tile always changes the digest, and
- * any other change escapes only by a 64-bit collision (as neatvnc's damage refinery, which hashes
- * tiles with XXH3, accepts).
+ * A running hash of every 32-bit column of a band of rows, for {@link TileDiff}: each row of a tile
+ * row is folded in whole, word {@code i} of the row into {@code state[i]}, so a tile's digest is the
+ * slice of state under its columns, compared as it is. An unchanged frame is then read once, where
+ * comparing it with the copy of the previous frame reads twice as much.
+ *
+ * <p>Each word goes through xxHash32's round, {@code rotl(state + word·P2, 13)·P1}: a bijection of
+ * the word for a given state and of the state for a given word. So a change confined to one word of
+ * a column always changes that column's state, and any other change escapes only if every column it
+ * touches collides (2<sup>-32</sup> each). neatvnc's damage refinery accepts the same kind of risk
+ * with a 64-bit XXH3 digest per tile. A column chain needs no reduction at the end: nothing is lost
+ * folding lanes together, and a row is one flat loop that the Vector API compiles well.
  *
  * <p>{@link VectorTileHash} is the implementation, with the Vector API; {@link TileHashes} says
- * whether this JVM has it. Without it {@link TileDiff} compares bytes instead.
+ * whether this JVM has it. Without it {@link TileDiff} compares bytes instead, which the JDK runs
+ * vectorised: a scalar hash would be slower than that.
  */
 interface TileHash {
-    long PRIME_1 = 0x9E37_79B1_85EB_CA87L;
-    long PRIME_2 = 0xC2B2_AE3D_27D4_EB4FL;
+    int PRIME_1 = 0x9E37_79B1;
+    int PRIME_2 = 0x85EB_CA77;
 
-    /** The longs of running state one tile needs. */
-    int stateLongs();
-
-    /**
-     * Folds bytes {@code [at, at + length)} of {@code bytes} into the tile state at
-     * {@code state[offset .. offset + stateLongs())}. Each tile's segments come in the same order
-     * and lengths every frame, so equal bytes give equal states.
-     */
-    void fold(ByteBuffer bytes, int at, int length, long[] state, int offset);
-
-    /** One word through xxHash64's round. */
-    static long round(long state, long word) {
-        return Long.rotateLeft(state + word * PRIME_2, 31) * PRIME_1;
+    /** The ints of state a row of {@code rowBytes} bytes needs: one per word, the last zero-padded. */
+    static int stateInts(long rowBytes) {
+        return Math.toIntExact((rowBytes + Integer.BYTES - 1) / Integer.BYTES);
     }
 
-    /** The digest of a tile's state: its lanes folded in order. */
-    static long digest(long[] state, int offset, int longs) {
-        long h = PRIME_2;
-        for (int i = 0; i < longs; i++) {
-            h = (h ^ state[offset + i]) * PRIME_1;
+    /**
+     * Folds the words of bytes {@code [at, at + length)} of {@code bytes} (little-endian, a partial
+     * last word padded with zeros) into {@code state[offset ..  offset + stateInts(length))}, word
+     * {@code i} into {@code state[offset + i]}.
+     */
+    void foldRow(ByteBuffer bytes, int at, int length, int[] state, int offset);
+
+    /** One word through xxHash32's round. */
+    static int round(int state, int word) {
+        return Integer.rotateLeft(state + word * PRIME_2, 13) * PRIME_1;
+    }
+
+    /**
+     * {@link #foldRow} a word at a time: the tail past a vector implementation's last whole
+     * register, and the reference its tests compare with.
+     */
+    static void foldScalar(ByteBuffer bytes, int at, int length, int[] state, int offset) {
+        int end = at + length;
+        int i = at;
+        int s = offset;
+        for (; i + Integer.BYTES <= end; i += Integer.BYTES, s++) {
+            state[s] = round(state[s], Integer.reverseBytes(bytes.getInt(i)));
         }
-        return h;
+        if (i < end) {
+            int word = 0;
+            for (int shift = 0; i < end; i++, shift += Byte.SIZE) {
+                word |= (bytes.get(i) & 0xff) << shift;
+            }
+            state[s] = round(state[s], word);
+        }
     }
 }
