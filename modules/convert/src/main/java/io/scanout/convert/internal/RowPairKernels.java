@@ -2,7 +2,6 @@ package io.scanout.convert.internal;
 
 import io.scanout.convert.Colorimetry;
 import io.scanout.core.DrmFormat;
-import java.lang.reflect.InvocationTargetException;
 
 /**
  * Picks the {@link RowPairKernel} for this JVM: {@link VectorRgbToYuv420} where the module
@@ -38,26 +37,12 @@ public final class RowPairKernels {
         return vector ? vector(coefficients, width, workers) : new RgbToYuv420(coefficients, width, workers);
     }
 
-    // Reflection keeps the vector class (and the module's classes it names) out of this class's
-    // constant pool, so that a JVM without the module never tries to load them.
     private static boolean vectorWorthwhile() {
-        try {
-            return (Boolean) Class.forName(RowPairKernels.class.getPackageName() + ".VectorRgbToYuv420")
-                    .getDeclaredMethod("worthwhile").invoke(null);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return false;
-        }
+        return VectorApiClasses.test("VectorRgbToYuv420", "worthwhile");
     }
 
     private static RowPairKernel vector(FixedPointCoefficients coefficients, int width, int workers) {
-        try {
-            return (RowPairKernel) Class.forName(RowPairKernels.class.getPackageName() + ".VectorRgbToYuv420")
-                    .getDeclaredConstructor(FixedPointCoefficients.class, int.class, int.class)
-                    .newInstance(coefficients, width, workers);
-        } catch (InvocationTargetException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("the Vector API kernel did not load", e);
-        }
+        return VectorApiClasses.newInstance(RowPairKernel.class, "VectorRgbToYuv420",
+                new Class<?>[] {FixedPointCoefficients.class, int.class, int.class}, coefficients, width, workers);
     }
 }

@@ -352,6 +352,11 @@ public final class TileDiff implements AutoCloseable {
         return changed[tileY * tilesX + tileX];
     }
 
+    /** Whether tiles are told apart by column hashes (with the Vector API) rather than by comparing bytes. */
+    boolean hashes() {
+        return hash != null;
+    }
+
     public int tilesX() {
         return tilesX;
     }

@@ -16,15 +16,13 @@ final class TileHashes {
         return HASH;
     }
 
-    // Reflection keeps the vector class out of this class's constant pool (see RowPairKernels).
     private static TileHash find() {
         if (!RowPairKernels.vectorised()) {
             return null;
         }
         try {
-            return (TileHash) Class.forName(TileHashes.class.getPackageName() + ".VectorTileHash")
-                    .getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
+            return VectorApiClasses.newInstance(TileHash.class, "VectorTileHash", new Class<?>[0]);
+        } catch (IllegalStateException e) {
             return null;
         }
     }
