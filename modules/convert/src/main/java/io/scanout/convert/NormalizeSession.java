@@ -77,6 +77,9 @@ final class NormalizeSession implements AutoCloseable {
 
     private void dropped(ConvertException e) {
         meters.frameDropped(DropReason.ERROR);
+        // Shown in /streams and `scanout status`: a crop outside the picture or a frame whose layout
+        // contradicts its format would otherwise leave a stream that is up but shows nothing.
+        meters.source().error("frames cannot be converted: " + e.getMessage());
         if (loggedCauses.size() < MAX_LOGGED_CAUSES && loggedCauses.add(e.getMessage())) {
             log.warn("dropping frames: {} (logged once per cause; counted in scanout.frames.dropped, reason error)",
                     e.getMessage());

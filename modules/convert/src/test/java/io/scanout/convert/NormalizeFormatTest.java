@@ -16,6 +16,7 @@ import io.scanout.core.FramePool;
 import io.scanout.core.PlaneLayout;
 import io.scanout.core.Rect;
 import io.scanout.core.VideoFormat;
+import io.scanout.core.metrics.SourceStatus;
 import io.scanout.core.metrics.StreamMeters;
 import io.scanout.core.nativeio.LibC;
 import java.io.IOException;
@@ -243,6 +244,9 @@ class NormalizeFormatTest {
 
             assertThat(in).allMatch(e -> e.frame().isReleased());
             assertThat(registry.get("scanout.frames.dropped").tag("reason", "error").counter().count()).isEqualTo(3);
+            SourceStatus.Snapshot status = meters.source().snapshot();
+            assertThat(status.state()).as("what /streams shows").isEqualTo(SourceStatus.State.ERROR);
+            assertThat(status.lastError()).startsWith("frames cannot be converted: cannot read a dma-buf frame");
             List<ILoggingEvent> warnings = logged.list.stream().filter(e -> e.getLevel() == Level.WARN).toList();
             assertThat(warnings).hasSize(1);
             assertThat(warnings.get(0).getFormattedMessage())
