@@ -14,6 +14,8 @@ import reactor.core.publisher.Operators;
  * ZRLE): {@link #offer} is called with every event after change detection, and each subscriber to
  * {@link #pictures()} gets its own reference to the newest one when it asks — latest wins, with
  * the damage of the pictures it missed folded in, and a subscriber's first picture damaged whole.
+ * Dma-buf pictures are offered as they are: the RFB server copies one to the CPU only when it
+ * sends it, once for all its clients.
  *
  * <p>Ownership: {@link #offer} does not take the caller's reference; it retains one per subscriber.
  * A subscriber holds at most one waiting reference here, released when a newer picture replaces
@@ -26,9 +28,6 @@ final class PictureTap implements AutoCloseable {
 
     /** Every picture after change detection; the caller keeps its own reference. Never blocks. */
     void offer(FrameEvent event) {
-        if (event.frame().isDmaBuf()) {
-            return; // pixels on a GPU: pixel clients cannot read them without a copy the pipeline does not make
-        }
         for (Tapper t : tappers) {
             t.offer(event.withFrame(event.frame().retain()));
         }

@@ -8,6 +8,8 @@ final class Encodings {
     static final int OPEN_H264 = 50;
     static final int DESKTOP_SIZE = -223;
     static final int CURSOR = -239;
+    /** PointerPos (RFB community specification): the pointer's position as a 0×0 rectangle. */
+    static final int POINTER_POS = -232;
 
     /** Open H.264 flag: forget the decoder state kept for this rectangle before decoding. */
     static final int H264_RESET_CONTEXT = 1;

@@ -42,11 +42,14 @@ import reactor.core.scheduler.Scheduler;
  *       format — goes out only when the client has asked for one and the previous one was written.</li>
  * </ul>
  * DesktopSize (-223) announces a new size before any pixels of it; Cursor (-239) carries the
- * stream's pointer shape when the client asks for it.
+ * stream's pointer shape and PointerPos (-232) where the source put the pointer, when the client
+ * asks for them. Pictures that are dma-bufs are read through one CPU copy per picture, shared by
+ * the stream's clients ({@link DmaBufPictures}).
  *
  * <p>Threads: every method runs on the session's serial worker; pictures, packets and cursors
  * arrive on their sources' threads and are handed over through single slots, so this class holds
- * at most one frame reference and one packet, and releases them when it closes.
+ * at most one frame reference (and, for a dma-buf picture, one reference to its CPU copy) and one
+ * packet, and releases them when it closes.
  */
 final class RfbUpdates {
     private static final Logger log = LoggerFactory.getLogger(RfbUpdates.class);
@@ -78,6 +81,12 @@ final class RfbUpdates {
 
     private Disposable cursors;
     private final AtomicReference<CursorImage> arrivedCursor = new AtomicReference<>();
+    private final PointerPositions pointer = new PointerPositions();
+
+    /** The stream's shared dma-buf copies; joined on the first dma-buf picture this client sends. */
+    private DmaBufPictures dmaBufPictures;
+    /** This client's reference to the CPU copy of {@link #current}'s dma-buf; made when first sent. */
+    private Frame currentCopy;
 
     RfbUpdates(StreamEndpoint stream, RfbWire wire, Scheduler.Worker worker, String client, Consumer<String> fail) {
         this.stream = stream;
@@ -120,12 +129,18 @@ final class RfbUpdates {
         if (cursors == null && encodings.contains(Encodings.CURSOR)) {
             cursors = stream.cursor().subscribe(c -> {
                 arrivedCursor.set(c);
-                later(this::cursorArrived);
+                later(this::pseudoArrived);
             }, e -> log.debug("RFB client {}: cursor updates ended: {}", client, e.toString()));
         } else if (cursors != null && !encodings.contains(Encodings.CURSOR)) {
             cursors.dispose();
             cursors = null;
             arrivedCursor.set(null);
+        }
+        if (encodings.contains(Encodings.POINTER_POS)) {
+            pointer.start(stream.cursorPositions(), () -> later(this::pseudoArrived),
+                    e -> log.debug("RFB client {}: pointer positions ended: {}", client, e.toString()));
+        } else {
+            pointer.stop();
         }
     }
 
@@ -197,15 +212,19 @@ final class RfbUpdates {
         if (current != null) {
             current.release();
         }
+        releaseCopy();
         current = event;
         pending = pending.union(event.damage());
         pictures.request(1);
         sendPicture();
     }
 
-    private void cursorArrived() {
+    /** A new pointer shape or position: with the next picture, or on its own beside video. */
+    private void pseudoArrived() {
         if (video == null) {
             sendPicture();
+        } else {
+            sendPseudoOnly();
         }
     }
 
@@ -215,32 +234,43 @@ final class RfbUpdates {
             return;
         }
         Frame frame = current.frame();
-        if (frame.isDmaBuf() || !SourcePixels.supports(frame.format())) {
+        if (!SourcePixels.supports(frame.format())) {
             fail.accept("the stream's pictures are " + frame.format() + (frame.isDmaBuf() ? " dma-bufs" : "")
-                    + ", which the RFB server cannot read (it takes CPU frames in RGB formats)");
+                    + ", which the RFB server cannot read (it takes RGB formats)");
             return;
         }
         if (frame.width() != width || frame.height() != height) {
             CursorImage cursor = arrivedCursor.getAndSet(null);
-            ByteBuf update = header(1 + (cursor != null ? 1 : 0));
+            int[] position = pointer.take(frame.width(), frame.height());
+            ByteBuf update = header(1 + (cursor != null ? 1 : 0) + (position != null ? 1 : 0));
             if (!desktopSize(update, frame.width(), frame.height())) {
                 update.release();
                 return;
             }
             cursorRect(update, cursor);
+            PointerPositions.write(update, position);
             requested = null;
             pending = Damage.whole();
             write(update, null, 0);
             return;
         }
         List<Rect> rects = TileGrid.rectangles(pending, requested, width, height);
-        if (rects.isEmpty() && arrivedCursor.get() == null) {
+        if (rects.isEmpty() && arrivedCursor.get() == null && !pointer.waiting()) {
             return; // nothing new: the request waits for the next change
         }
+        Frame pixels = rects.isEmpty() || !frame.isDmaBuf() ? frame : cpuCopy();
+        if (pixels == null) {
+            return; // the session is failing
+        }
         CursorImage cursor = arrivedCursor.getAndSet(null);
+        int[] position = pointer.take(width, height);
+        if (rects.isEmpty() && cursor == null && position == null) {
+            return; // the pointer is where it was: the request waits for the next change
+        }
         boolean useZrle = zrle();
-        ByteBuf update = header(rects.size() + (cursor != null ? 1 : 0));
+        ByteBuf update = header(rects.size() + (cursor != null ? 1 : 0) + (position != null ? 1 : 0));
         cursorRect(update, cursor);
+        PointerPositions.write(update, position);
         for (Rect r : rects) {
             update.writeShort(r.x()).writeShort(r.y()).writeShort(r.width()).writeShort(r.height())
                     .writeInt(useZrle ? Encodings.ZRLE : Encodings.RAW);
@@ -248,14 +278,45 @@ final class RfbUpdates {
                 if (zrle == null) {
                     zrle = new ZrleEncoder();
                 }
-                zrle.encode(frame, r, format, update);
+                zrle.encode(pixels, r, format, update);
             } else {
-                RawEncoder.encode(frame, r, format, update);
+                RawEncoder.encode(pixels, r, format, update);
             }
         }
         requested = null;
         pending = Damage.none();
         write(update, null, 0);
+    }
+
+    /**
+     * The CPU copy of the current dma-buf picture, made (or taken from another client of the stream)
+     * the first time this client sends it; null after failing the session when it cannot be read.
+     * Blocks for the copy, which is why it runs here, on the session's worker (a bounded-elastic
+     * thread), never on the Netty event loop that serves other connections nor on the capture
+     * thread that offered the picture; and only for a picture about to be sent, so pictures a slow
+     * client skips are never copied.
+     */
+    private Frame cpuCopy() {
+        if (currentCopy == null) {
+            if (dmaBufPictures == null) {
+                dmaBufPictures = DmaBufPictures.join(stream);
+            }
+            try {
+                currentCopy = dmaBufPictures.cpuCopy(current);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                fail.accept("cannot read the stream's " + current.frame().format() + " dma-buf pictures on the CPU: "
+                        + e.getMessage());
+                return null;
+            }
+        }
+        return currentCopy;
+    }
+
+    private void releaseCopy() {
+        if (currentCopy != null) {
+            currentCopy.release();
+            currentCopy = null;
+        }
     }
 
     // ---- video ----
@@ -269,12 +330,14 @@ final class RfbUpdates {
         CodecConfig config = packet.config();
         boolean resize = config.width() != width || config.height() != height;
         CursorImage cursor = arrivedCursor.getAndSet(null);
-        ByteBuf update = header(1 + (resize ? 1 : 0) + (cursor != null ? 1 : 0));
+        int[] position = pointer.take(config.width(), config.height());
+        ByteBuf update = header(1 + (resize ? 1 : 0) + (cursor != null ? 1 : 0) + (position != null ? 1 : 0));
         if (resize && !desktopSize(update, config.width(), config.height())) {
             update.release();
             return;
         }
         cursorRect(update, cursor);
+        PointerPositions.write(update, position);
         boolean newConfig = config != sentConfig && !config.equals(sentConfig);
         byte[] au = packet.bytes();
         byte[] parameterSets = packet.keyframe() && !hasParameterSets(au) ? config.parameterSets() : new byte[0];
@@ -287,6 +350,25 @@ final class RfbUpdates {
         ByteBuf whole = Unpooled.wrappedBuffer(update, Unpooled.wrappedBuffer(au, 0, split),
                 Unpooled.wrappedBuffer(parameterSets), Unpooled.wrappedBuffer(au, split, au.length - split));
         write(whole, packet, hubPacket.receivedNanos());
+    }
+
+    /**
+     * Beside video, a pointer that moves while the picture stands still (no packets) must still
+     * move: its shape and position go out in an update of their own when no write is under way.
+     */
+    private void sendPseudoOnly() {
+        if (closed || writing || video == null) {
+            return;
+        }
+        CursorImage cursor = arrivedCursor.getAndSet(null);
+        int[] position = pointer.take(width, height);
+        if (cursor == null && position == null) {
+            return;
+        }
+        ByteBuf update = header((cursor != null ? 1 : 0) + (position != null ? 1 : 0));
+        cursorRect(update, cursor);
+        PointerPositions.write(update, position);
+        write(update, null, 0);
     }
 
     /** Whether an Annex B access unit carries an SPS (NAL type 7) before its first slice. */
@@ -345,6 +427,7 @@ final class RfbUpdates {
         log.debug("RFB client {}: desktop size {}x{}", client, newWidth, newHeight);
         width = newWidth;
         height = newHeight;
+        pointer.resized();
         return true;
     }
 
@@ -368,8 +451,11 @@ final class RfbUpdates {
                 meters.packetOnWire(packet.captureNanos());
                 meters.stageTook(Stage.SEND, System.nanoTime() - hubNanos);
                 video.request(1);
-            } else {
+            }
+            if (video == null) {
                 sendPicture();
+            } else {
+                sendPseudoOnly();
             }
         }));
     }
@@ -399,9 +485,15 @@ final class RfbUpdates {
         if (cursors != null) {
             cursors.dispose();
         }
+        pointer.stop();
         release(arrivedPicture.getAndSet(null));
         release(current);
         current = null;
+        releaseCopy();
+        if (dmaBufPictures != null) {
+            dmaBufPictures.leave();
+            dmaBufPictures = null;
+        }
         arrivedPacket.set(null);
         if (zrle != null) {
             zrle.close();

@@ -131,7 +131,7 @@ final class RawRfbClient implements AutoCloseable {
     record Rectangle(int x, int y, int width, int height, int encoding, byte[] raw) {
     }
 
-    /** Reads one FramebufferUpdate of Raw and DesktopSize rectangles. */
+    /** Reads one FramebufferUpdate of Raw, DesktopSize and PointerPos rectangles. */
     List<Rectangle> readUpdate(int bytesPerPixel) throws IOException {
         int type = in.readUnsignedByte();
         if (type != 0) {
@@ -150,7 +150,7 @@ final class RawRfbClient implements AutoCloseable {
             if (encoding == 0) {
                 raw = new byte[w * h * bytesPerPixel];
                 in.readFully(raw);
-            } else if (encoding != -223) {
+            } else if (encoding != -223 && encoding != -232) {
                 throw new IOException("encoding " + encoding + " is not read by this test client");
             }
             rects.add(new Rectangle(x, y, w, h, encoding, raw));

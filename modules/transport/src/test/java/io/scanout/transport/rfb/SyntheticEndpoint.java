@@ -8,6 +8,7 @@ import io.scanout.core.Frame;
 import io.scanout.core.FrameEvent;
 import io.scanout.core.FramePool;
 import io.scanout.core.VideoFormat;
+import io.scanout.core.input.CursorPosition;
 import io.scanout.core.input.InputSink;
 import io.scanout.core.metrics.StreamMeters;
 import io.scanout.transport.StreamEndpoint;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
 
 /**
  * A stream for the RFB tests: the synthetic display's pictures (its picture is a pure function of
@@ -32,6 +34,8 @@ final class SyntheticEndpoint implements StreamEndpoint {
     private final String id;
     /** What reached the input sinks, in order. */
     final List<String> inputs = new CopyOnWriteArrayList<>();
+    /** Where a test puts the pointer, as a VFIO source's cursor plane would: hot, newest replayed. */
+    final Sinks.Many<CursorPosition> positions = Sinks.many().replay().latest();
 
     SyntheticEndpoint(String id, int width, int height, int fps, DrmFormat format) {
         this.id = id;
@@ -55,6 +59,11 @@ final class SyntheticEndpoint implements StreamEndpoint {
     @Override
     public Flux<FrameEvent> pictures() {
         return source.frames();
+    }
+
+    @Override
+    public Flux<CursorPosition> cursorPositions() {
+        return positions.asFlux();
     }
 
     /** Input as video viewers send it: recorded as "video pointer X,Y,BUTTONS" / "video key KEYSYM,DOWN". */

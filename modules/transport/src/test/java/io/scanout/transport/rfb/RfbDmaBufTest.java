@@ -1,0 +1,142 @@
+package io.scanout.transport.rfb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.scanout.capture.rfb.RfbSettings;
+import io.scanout.capture.rfb.RfbSource;
+import io.scanout.core.Damage;
+import io.scanout.core.DrmFormat;
+import io.scanout.core.FrameEvent;
+import io.scanout.core.FramePool;
+import io.scanout.core.PlaneLayout;
+import io.scanout.core.metrics.StreamMeters;
+import io.scanout.transport.StreamEndpoint;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Pixel clients (Raw, ZRLE) of a stream whose pictures are dma-bufs: they see the right pixels,
+ * each picture is copied to the CPU once however many clients send it, and every dma-buf and copy
+ * is released. The dma-bufs are memfds ({@link MemfdDmaBufEndpoint}: no udmabuf or dma-heap here).
+ */
+class RfbDmaBufTest {
+    private static final int WIDTH = RfbServerTest.WIDTH;
+    private static final int HEIGHT = RfbServerTest.HEIGHT;
+
+    private final SyntheticEndpoint synthetic = new SyntheticEndpoint("gpu", WIDTH, HEIGHT, 20, DrmFormat.XR24);
+    private final FramePool clientPool = new FramePool();
+    private MemfdDmaBufEndpoint stream;
+    private RfbServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        synthetic.close();
+        RfbServerTest.await(() -> stream == null || stream.allClosed(), "dma-bufs still open");
+        RfbServerTest.await(() -> DmaBufPictures.streamsHeld() == 0, "CPU copies of dma-bufs still held");
+        RfbServerTest.await(() -> synthetic.pool.stats().outstanding() == 0, "frames still held: " + synthetic.pool.stats());
+        clientPool.close();
+    }
+
+    private void serve(MemfdDmaBufEndpoint endpoint) {
+        stream = endpoint;
+        server = RfbServer.start("127.0.0.1", 0, () -> Optional.<StreamEndpoint>of(endpoint), RfbSecurity.loopbackOnly());
+    }
+
+    /** Our VNC client's picture after a series of incremental updates is exactly one pattern frame. */
+    @ParameterizedTest
+    @ValueSource(strings = {"raw", "zrle"})
+    void clientsOfDmaBufPicturesSeeTheExactPattern(String encoding) {
+        serve(MemfdDmaBufEndpoint.continuous(synthetic));
+        RfbSource client = RfbSource.open(RfbSettings.of("127.0.0.1", server.port()).withEncodings(encoding).withFps(30),
+                clientPool, StreamMeters.noop());
+        RfbServerTest.assertMatchesAPatternFrameOf(synthetic, client);
+    }
+
+    /** Two clients sent the same dma-buf picture: one CPU copy, the right pixels to both. */
+    @Test
+    void onePictureIsCopiedOnceForEveryClient() throws Exception {
+        MemfdDmaBufEndpoint endpoint = MemfdDmaBufEndpoint.manual(synthetic);
+        serve(endpoint);
+        DmaBufPictures copies = DmaBufPictures.join(endpoint); // held by the test too, to read its counts
+        try (RawRfbClient a = new RawRfbClient("127.0.0.1", server.port());
+             RawRfbClient b = new RawRfbClient("127.0.0.1", server.port())) {
+            for (RawRfbClient c : List.of(a, b)) {
+                c.connectWithNone();
+                c.setEncodings(0);
+                c.request(false, 0, 0, WIDTH, HEIGHT);
+            }
+            RfbServerTest.await(() -> endpoint.subscribers() == 2, "clients subscribed: " + endpoint.subscribers());
+            for (long index : new long[] {5, 6}) {
+                endpoint.emit(index);
+                for (RawRfbClient c : List.of(a, b)) {
+                    List<RawRfbClient.Rectangle> update = c.readUpdate(4);
+                    assertThat(update).hasSize(1);
+                    assertThat(rgb(update.get(0))).as("picture %d", index).isEqualTo(synthetic.expected(index));
+                    c.request(true, 0, 0, WIDTH, HEIGHT);
+                }
+                assertThat(copies.poolStats().acquired()).as("CPU copies after picture %d", index)
+                        .isEqualTo(index - 4);
+            }
+        } finally {
+            copies.leave();
+        }
+        RfbServerTest.await(() -> copies.poolStats().outstanding() == 0, "copies held: " + copies.poolStats());
+        RfbServerTest.await(() -> copies.poolStats().freed() == copies.poolStats().allocated(),
+                "copy memory not freed: " + copies.poolStats());
+    }
+
+    /** A dma-buf in a format the server cannot read ends that client with a reason; nothing leaks. */
+    @Test
+    void aDmaBufInAFormatRfbCannotReadClosesTheClient() throws Exception {
+        MemfdDmaBufEndpoint endpoint = MemfdDmaBufEndpoint.manual(synthetic);
+        serve(endpoint);
+        try (RawRfbClient c = new RawRfbClient("127.0.0.1", server.port())) {
+            c.connectWithNone();
+            c.setEncodings(0);
+            c.request(false, 0, 0, WIDTH, HEIGHT);
+            RfbServerTest.await(() -> endpoint.subscribers() == 1, "client subscribed");
+            PlaneLayout nv12 = PlaneLayout.packed(DrmFormat.NV12, WIDTH, HEIGHT);
+            endpoint.emit(new FrameEvent(endpoint.toDmaBuf(nv12, ByteBuffer.allocateDirect(
+                    Math.toIntExact(nv12.requiredBytes()))), Damage.whole(), 1, System.nanoTime(), java.util.Optional.empty()));
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    /** A tiled dma-buf (which the CPU cannot read row by row) ends that client with a reason; nothing leaks. */
+    @Test
+    void aTiledDmaBufClosesTheClient() throws Exception {
+        MemfdDmaBufEndpoint endpoint = MemfdDmaBufEndpoint.manual(synthetic);
+        serve(endpoint);
+        try (RawRfbClient c = new RawRfbClient("127.0.0.1", server.port())) {
+            c.connectWithNone();
+            c.setEncodings(0);
+            c.request(false, 0, 0, WIDTH, HEIGHT);
+            RfbServerTest.await(() -> endpoint.subscribers() == 1, "client subscribed");
+            PlaneLayout xr24 = PlaneLayout.packed(DrmFormat.XR24, WIDTH, HEIGHT);
+            long yTiled = 0x0100000000000002L; // I915_FORMAT_MOD_Y_TILED
+            endpoint.emit(new FrameEvent(endpoint.toDmaBuf(xr24, ByteBuffer.allocateDirect(
+                    Math.toIntExact(xr24.requiredBytes())), yTiled), Damage.whole(), 1, System.nanoTime(),
+                    java.util.Optional.empty()));
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    private static int[] rgb(RawRfbClient.Rectangle r) {
+        assertThat(r.encoding()).isZero();
+        assertThat(r.width() * r.height()).isEqualTo(WIDTH * HEIGHT);
+        ByteBuffer b = ByteBuffer.wrap(r.raw()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int[] rgb = new int[WIDTH * HEIGHT];
+        for (int i = 0; i < rgb.length; i++) {
+            rgb[i] = b.getInt(4 * i) & 0xffffff;
+        }
+        return rgb;
+    }
+}
