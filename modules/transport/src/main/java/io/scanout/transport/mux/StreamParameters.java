@@ -12,16 +12,20 @@ import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_BT709;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_BT709;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P10LE;
 import static org.bytedeco.ffmpeg.global.avutil.av_mallocz;
 
 import io.scanout.core.Codec;
 import io.scanout.core.CodecConfig;
+import java.util.Locale;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.javacpp.BytePointer;
 
 /**
- * Fills a muxer stream's {@code AVCodecParameters} from a {@link CodecConfig}: codec, size, the
- * 4:2:0 8-bit BT.709 limited-range picture Scanout's encoders make, and the parameter sets as
+ * Fills a muxer stream's {@code AVCodecParameters} from a {@link CodecConfig}: codec, size, a
+ * 4:2:0 picture of the bit depth the codec string says (8, or 10 for a stream from a 10-bit
+ * source), BT.709 limited range (the default colour: {@code --colour} is carried by the
+ * bitstream's own VUI, not here), and the parameter sets as
  * {@code extradata}. H.264 and HEVC sets go in Annex B, as the encoder made them: the MP4 and FLV
  * muxers turn them into {@code avcC}/{@code hvcC} and the packets into length-prefixed samples
  * themselves; the AV1 sequence header OBU becomes {@code av1C}; VP9's profile comes from its codec
@@ -36,7 +40,7 @@ final class StreamParameters {
         par.codec_id(codecId(config.codec()));
         par.width(config.width());
         par.height(config.height());
-        par.format(AV_PIX_FMT_YUV420P);
+        par.format(bitDepth(config) > 8 ? AV_PIX_FMT_YUV420P10LE : AV_PIX_FMT_YUV420P);
         par.color_range(AVCOL_RANGE_MPEG);
         par.color_space(AVCOL_SPC_BT709);
         par.color_primaries(AVCOL_PRI_BT709);
@@ -64,6 +68,22 @@ final class StreamParameters {
             case VP8 -> AV_CODEC_ID_VP8;
             case VP9 -> AV_CODEC_ID_VP9;
             case AV1 -> AV_CODEC_ID_AV1;
+        };
+    }
+
+    /**
+     * The bit depth a stream's codec string says: H.264's High 10 profile ({@code avc1.6E…}),
+     * HEVC's Main 10 ({@code hev1.2.…}), and the depth field of VP9's ({@code vp09.PP.LL.DD}) and
+     * AV1's ({@code av01.P.LLT.DD}); 8 otherwise.
+     */
+    static int bitDepth(CodecConfig config) {
+        String[] parts = config.codecString().split("\\.");
+        return switch (config.codec()) {
+            case H264 -> parts.length > 1 && parts[1].toUpperCase(Locale.ROOT).startsWith("6E") ? 10 : 8;
+            case HEVC -> parts.length > 1 && parts[1].matches("[A-C]?2") ? 10 : 8;
+            case VP9 -> parts.length > 3 && parts[3].matches("\\d{2}") ? Integer.parseInt(parts[3]) : 8;
+            case AV1 -> parts.length > 3 && parts[3].matches("\\d{2}") ? Integer.parseInt(parts[3]) : 8;
+            case VP8 -> 8;
         };
     }
 
