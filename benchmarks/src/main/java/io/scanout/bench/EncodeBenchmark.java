@@ -42,8 +42,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * java -jar benchmarks/target/benchmarks.jar EncodeBenchmark -p size=1280x720
  * </pre>
  *
- * {@link EncodeVsFfmpeg} runs the whole encode stage and the ffmpeg command line on the very same
- * frames in one command. To feed them to ffmpeg by hand, write them out:
+ * {@link EncodeVsFfmpeg} runs the convert and encode stages and the ffmpeg command line on the same
+ * desktop in BGRA ({@link BgraDesktop}) in one command. To feed these NV12 frames to ffmpeg by hand,
+ * write them out:
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.scanout.bench.EncodeBenchmark /tmp/desktop.nv12 [1920x1080]

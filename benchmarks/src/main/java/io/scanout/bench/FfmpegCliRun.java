@@ -10,12 +10,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The ffmpeg command line encoding raw NV12 frames with libx264 ultrafast/zerolatency to nothing
- * ({@code -f null -}), timed by its own {@code -benchmark}: frames per second of its real time.
- * Blocks until ffmpeg exits.
+ * The ffmpeg command line converting raw BGRA frames ({@code -pix_fmt bgra}, the bytes of XR24) and
+ * encoding them with libx264 ultrafast/zerolatency to nothing ({@code -f null -}), timed by its own
+ * {@code -benchmark}: frames per second of its real time. Blocks until ffmpeg exits.
  *
  * @param ffmpeg      the executable
- * @param matchStage  also give the rate control the stage uses (CBR at the bitrate, half a second of
+ * @param matchStage  also make what the stages make: 4:2:0 ({@code -pix_fmt nv12}; from RGB input
+ *                    ffmpeg would otherwise pick 4:4:4, High 4:4:4 Predictive, a costlier encode)
+ *                    and the rate control the encode stage uses (CBR at the bitrate, half a second of
  *                    buffer, a keyframe every 120 frames, no B-frames); without it, the bare command
  *                    of issue 6
  */
@@ -41,14 +43,14 @@ record FfmpegCliRun(Path ffmpeg, boolean matchStage) {
         return "ffmpeg " + (version.find() ? version.group(1) : "?") + " (" + where + ")";
     }
 
-    /** The command for {@code loops} passes over the {@link EncodeBenchmark#FRAMES} frames in {@code raw}. */
+    /** The command for {@code loops} passes over the {@link EncodeBenchmark#FRAMES} BGRA frames in {@code raw}. */
     List<String> command(Path raw, int width, int height, int loops, long bitrate) {
         List<String> c = new ArrayList<>(List.of(ffmpeg.toString(), "-hide_banner", "-nostdin", "-benchmark",
-                "-f", "rawvideo", "-pix_fmt", "nv12", "-s", width + "x" + height, "-r", "30",
+                "-f", "rawvideo", "-pix_fmt", "bgra", "-s", width + "x" + height, "-r", "30",
                 "-stream_loop", Integer.toString(loops - 1), "-i", raw.toString(),
                 "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency"));
         if (matchStage) {
-            c.addAll(List.of("-b:v", Long.toString(bitrate), "-maxrate", Long.toString(bitrate),
+            c.addAll(List.of("-pix_fmt", "nv12", "-b:v", Long.toString(bitrate), "-maxrate", Long.toString(bitrate),
                     "-bufsize", Long.toString(bitrate / 2), "-g", "120", "-bf", "0"));
         }
         c.addAll(List.of("-f", "null", "-"));
