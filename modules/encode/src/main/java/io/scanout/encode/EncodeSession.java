@@ -2,6 +2,7 @@ package io.scanout.encode;
 
 import io.scanout.core.Codec;
 import io.scanout.core.CodecConfig;
+import io.scanout.core.DrmFormat;
 import io.scanout.core.EncodedPacket;
 import io.scanout.core.Frame;
 import io.scanout.core.FrameEvent;
@@ -101,7 +102,7 @@ final class EncodeSession implements AutoCloseable {
             boolean forceKeyframe = requests != keyframeRequestsSeen;
             keyframeRequestsSeen = requests;
             pending.add(new PendingFrames.Pending(pts, event.sequence(), event.captureNanos(), System.nanoTime()));
-            ffmpeg.send(frame, pts, forceKeyframe);
+            ffmpeg.send(frame, event.damage(), pts, forceKeyframe);
             meters.frameEncoded();
             // FFmpeg holds its own reference for as long as it reads the pixels: ours can go now.
             event.release();
@@ -113,16 +114,19 @@ final class EncodeSession implements AutoCloseable {
     }
 
     /**
-     * The stage takes CPU frames of its input format, and dma-bufs its planned encoder imports; a
-     * fallback encoder that takes the other 4:2:0 layout gets them converted.
+     * The stage takes CPU frames of its input format (and P010 when its encoder encodes 10 bits), and
+     * dma-bufs its planned encoder imports; a fallback encoder that takes the other 4:2:0 layout gets
+     * them converted.
      */
     private void checkStageAccepts(VideoFormat format, boolean dmaBuf) {
         EncoderCandidate planned = lineup.planned();
-        if (dmaBuf || format.format() != planned.inputFormat()) {
+        if (dmaBuf || !lineup.stageTakes(format.format())) {
             planned.checkAccepts(format, dmaBuf);
             if (!dmaBuf) {
-                throw new EncodeException(planned.ffmpegName() + " takes " + planned.inputFormat() + " frames, got "
-                        + format + " (the convert stage makes " + planned.inputFormat() + " for it)");
+                throw new EncodeException(planned.ffmpegName() + " takes " + planned.inputFormat() + " frames"
+                        + (format.format() == DrmFormat.P010 ? " (P010 only when it encodes 10 bits and --bit-depth"
+                        + " is not 8)" : "") + ", got " + format + " (the convert stage makes "
+                        + planned.inputFormat() + " for it)");
             }
         }
         if (format.width() % 2 != 0 || format.height() % 2 != 0) {

@@ -80,14 +80,38 @@ public final class EncodeVideo implements Function<Flux<FrameEvent>, Flux<Encode
         return new EncodeVideo(settings, meters, lineup);
     }
 
-    /** The pixel format CPU frames must have: NV12 for libx264 and hardware encoders, YU12 (I420) for the others. */
+    /**
+     * The pixel format CPU frames must have: NV12 for libx264 and hardware encoders, YU12 (I420) for
+     * the others; P010 under {@code --bit-depth 10} ({@link BitDepth#TEN}). Frames of sources of more
+     * than 8 bits may be {@link #highDepthFormat()} instead.
+     */
     public DrmFormat inputFormat() {
-        return lineup.planned().inputFormat();
+        return lineup.inputFormat();
     }
 
-    /** The dma-buf formats taken without a copy: NV12, P010 and 32-bit RGB when VAAPI is planned, none otherwise. */
+    /**
+     * The pixel format CPU frames of sources of more than 8 bits per component (XR30, AR30, P010)
+     * must have: P010 when they are encoded at 10 bits ({@link BitDepth#AUTO} with HEVC, VP9 or AV1
+     * on an encoder that takes 10 bits, or {@link BitDepth#TEN}); empty when they go at
+     * {@link #inputFormat()} like the others. The convert stage makes it
+     * ({@code ConvertSettings.withHighDepthTarget}); the encoder re-opens at 10 bits when frames
+     * turn to P010, and back when they turn to 8 bits.
+     */
+    public Optional<DrmFormat> highDepthFormat() {
+        return lineup.highDepthFormat();
+    }
+
+    /**
+     * The dma-buf formats taken without a copy: NV12, P010 and 32-bit RGB when VAAPI is planned, none
+     * otherwise. P010 only when this stage encodes 10-bit frames at 10 bits: else the convert stage
+     * rounds them to 8 bits on the CPU.
+     */
     public Set<DrmFormat> dmaBufFormats() {
-        return lineup.planned().dmaBufFormats();
+        Set<DrmFormat> formats = lineup.planned().dmaBufFormats();
+        if (highDepthFormat().isEmpty() && inputFormat() != DrmFormat.P010) {
+            formats.remove(DrmFormat.P010);
+        }
+        return formats;
     }
 
     /**

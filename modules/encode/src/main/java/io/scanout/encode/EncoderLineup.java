@@ -1,5 +1,6 @@
 package io.scanout.encode;
 
+import io.scanout.core.DrmFormat;
 import io.scanout.core.VideoFormat;
 import io.scanout.encode.internal.EncoderCandidate;
 import io.scanout.encode.internal.EncoderUnavailableException;
@@ -8,6 +9,7 @@ import io.scanout.encode.internal.HardwareDevice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
@@ -32,6 +34,8 @@ final class EncoderLineup {
     private final EncoderMeters meters;
     /** By rank: what is known of each candidate now. */
     private final List<ProbeResult> status;
+    /** Whether the planned encoder encodes 10 bits in this build (asked once: a native query). */
+    private final boolean plannedTakesTenBits;
     /** "name format" of opens that failed, and why: not tried again for that format. */
     private final Map<String, String> openFailures = new ConcurrentHashMap<>();
 
@@ -42,6 +46,7 @@ final class EncoderLineup {
         this.plannedIndex = plannedIndex;
         this.status = new CopyOnWriteArrayList<>(status);
         this.meters = meters;
+        this.plannedTakesTenBits = ranked.get(plannedIndex).encodesTenBits();
     }
 
     /**
@@ -92,8 +97,9 @@ final class EncoderLineup {
         }
         EncoderCandidate chosen = ranked.get(planned);
         if (passedOver.isEmpty()) {
-            LOG.info("encoding {} with {} ({}, {} in; --encoder={}): {}", settings.codec(), chosen.ffmpegName(),
-                    chosen.kind(), chosen.inputFormat(), settings.encoder(), settings);
+            LOG.info("encoding {} with {} ({}, {} in{}; --encoder={}): {}", settings.codec(), chosen.ffmpegName(),
+                    chosen.kind(), chosen.inputFormat(), chosen.encodesTenBits() ? ", P010 at 10 bits" : "",
+                    settings.encoder(), settings);
         } else {
             LOG.warn("encoding {} with {} ({}, {} in; --encoder={}), passed over {}: {}", settings.codec(),
                     chosen.ffmpegName(), chosen.kind(), chosen.inputFormat(), settings.encoder(),
@@ -103,6 +109,16 @@ final class EncoderLineup {
     }
 
     private static String hint(EncoderSettings settings) {
+        if (settings.bitDepth() == BitDepth.TEN) {
+            List<String> tenBits = new ArrayList<>();
+            for (EncoderCandidate candidate : EncoderCandidate.values()) {
+                if (candidate.kind() == EncoderKind.SOFTWARE && candidate.encodesTenBits()) {
+                    tenBits.add(candidate.ffmpegName() + " (--codec " + candidate.codec().id() + ")");
+                }
+            }
+            return "; software encoders taking 10 bits in this build: " + (tenBits.isEmpty() ? "none"
+                    : String.join(", ", tenBits)) + "; --bit-depth auto or 8 encodes 8 bits";
+        }
         return switch (settings.codec()) {
             case H264 -> "; libx264 needs FFmpeg's GPL build, libopenh264 one built with --enable-libopenh264";
             case HEVC -> "; HEVC needs a GPU (VAAPI, NVENC, QSV, Vulkan) or FFmpeg's GPL build with libx265";
@@ -121,6 +137,10 @@ final class EncoderLineup {
             throw new EncoderUnavailableException(EncoderUnavailableException.Reason.NOT_BUILT,
                     "not in this FFmpeg build");
         }
+        if (settings.bitDepth() == BitDepth.TEN && !candidate.encodesTenBits()) {
+            throw new EncoderUnavailableException(EncoderUnavailableException.Reason.OPEN_FAILED,
+                    "encodes 8 bits only in this FFmpeg build, and --bit-depth 10 asks for 10");
+        }
         if (candidate.hardware() != null) {
             HardwareDevice.open(candidate.hardware(), settings.devicePath()).close();
         }
@@ -133,6 +153,30 @@ final class EncoderLineup {
     /** The encoder the stage plans on: its input format is the stage's. */
     EncoderCandidate planned() {
         return ranked.get(plannedIndex);
+    }
+
+    /**
+     * The format CPU frames of 8-bit sources are to have: P010 under {@code --bit-depth 10}, else
+     * the planned encoder's own.
+     */
+    DrmFormat inputFormat() {
+        return settings.bitDepth().tenBits(8, settings.codec(), plannedTakesTenBits) ? DrmFormat.P010
+                : planned().inputFormat();
+    }
+
+    /** The format CPU frames of sources of more than 8 bits are to have when they are encoded at 10 bits. */
+    Optional<DrmFormat> highDepthFormat() {
+        return settings.bitDepth().tenBits(10, settings.codec(), plannedTakesTenBits) ? Optional.of(DrmFormat.P010)
+                : Optional.empty();
+    }
+
+    /**
+     * Whether the stage takes CPU frames of {@code format}: the planned encoder's own, or P010 when
+     * it encodes 10 bits and {@code --bit-depth} is not 8.
+     */
+    boolean stageTakes(DrmFormat format) {
+        return format == planned().inputFormat()
+                || format == DrmFormat.P010 && plannedTakesTenBits && settings.bitDepth() != BitDepth.EIGHT;
     }
 
     /** Every ranked encoder and what is known of it now. */
@@ -152,6 +196,11 @@ final class EncoderLineup {
             EncoderCandidate candidate = ranked.get(i);
             if (dmaBuf && !candidate.dmaBufFormats().contains(format.format())) {
                 reasons.add(candidate.ffmpegName() + ": does not import " + format + " dma-bufs");
+                continue;
+            }
+            if (!dmaBuf && !candidate.takes(format.format())) {
+                // A fallback below a 10-bit encoder may take 8 bits only: it is passed over for P010.
+                reasons.add(candidate.ffmpegName() + ": does not take " + format + " frames");
                 continue;
             }
             String key = candidate.ffmpegName() + " " + format + (dmaBuf ? " dma-buf" : "");

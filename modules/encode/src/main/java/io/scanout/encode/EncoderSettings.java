@@ -37,9 +37,15 @@ import java.util.Optional;
  * @param intraRefresh           refresh by intra stripes instead of periodic IDR frames (see above)
  * @param colour                 the matrix and range the frames' YUV is in, signalled in the stream
  *                               ({@code --colour}); the convert stage must write the same
+ * @param bitDepth               8 or 10 bits per sample, or {@link BitDepth#AUTO}: 10 for 10-bit
+ *                               sources where the codec and encoder allow ({@code --bit-depth})
+ * @param damageRoi              hand each frame's damage to the encoders that read regions of interest
+ *                               (x264, x265, libvpx; VAAPI where the driver can), so changed areas get
+ *                               a finer quantizer than the rest ({@code --damage-roi}); on by default
  */
 public record EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, int keyframeIntervalFrames,
-                              int frameRate, String devicePath, boolean intraRefresh, YuvColour colour) {
+                              int frameRate, String devicePath, boolean intraRefresh, YuvColour colour,
+                              BitDepth bitDepth, boolean damageRoi) {
     public static final long DEFAULT_BITRATE = 4_000_000;
     public static final long MIN_BITRATE = 50_000;
     public static final long MAX_BITRATE = 200_000_000;
@@ -51,8 +57,8 @@ public record EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, 
     public static final int MAX_DEVICE_PATH = 255;
 
     public EncoderSettings {
-        if (encoder == null || codec == null || colour == null) {
-            throw new IllegalArgumentException("encoder, codec and colour are required");
+        if (encoder == null || codec == null || colour == null || bitDepth == null) {
+            throw new IllegalArgumentException("encoder, codec, colour and bitDepth are required");
         }
         encoder.checkMakes(codec);
         if (bitrate < MIN_BITRATE || bitrate > MAX_BITRATE) {
@@ -69,6 +75,21 @@ public record EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, 
         if (devicePath != null) {
             checkDevicePath(devicePath);
         }
+    }
+
+    /** Settings with damage regions of interest on, the default. */
+    public EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, int keyframeIntervalFrames,
+                           int frameRate, String devicePath, boolean intraRefresh, YuvColour colour,
+                           BitDepth bitDepth) {
+        this(encoder, codec, bitrate, keyframeIntervalFrames, frameRate, devicePath, intraRefresh, colour, bitDepth,
+                true);
+    }
+
+    /** Settings with {@link BitDepth#AUTO}. */
+    public EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, int keyframeIntervalFrames,
+                           int frameRate, String devicePath, boolean intraRefresh, YuvColour colour) {
+        this(encoder, codec, bitrate, keyframeIntervalFrames, frameRate, devicePath, intraRefresh, colour,
+                BitDepth.AUTO);
     }
 
     /** Settings in BT.709 limited range, the default colour. */
@@ -108,49 +129,62 @@ public record EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, 
      */
     public EncoderSettings withEncoder(EncoderChoice newEncoder) {
         return new EncoderSettings(newEncoder, codec, bitrate, keyframeIntervalFrames, frameRate, devicePath,
-                intraRefresh, colour);
+                intraRefresh, colour, bitDepth, damageRoi);
     }
 
     public EncoderSettings withCodec(Codec newCodec) {
         return new EncoderSettings(encoder, newCodec, bitrate, keyframeIntervalFrames, frameRate, devicePath,
-                intraRefresh, colour);
+                intraRefresh, colour, bitDepth, damageRoi);
     }
 
     /** Another encoder and codec at once, e.g. {@code (VP9, Codec.VP9)}. */
     public EncoderSettings withEncoder(EncoderChoice newEncoder, Codec newCodec) {
         return new EncoderSettings(newEncoder, newCodec, bitrate, keyframeIntervalFrames, frameRate, devicePath,
-                intraRefresh, colour);
+                intraRefresh, colour, bitDepth, damageRoi);
     }
 
     public EncoderSettings withBitrate(long newBitrate) {
         return new EncoderSettings(encoder, codec, newBitrate, keyframeIntervalFrames, frameRate, devicePath,
-                intraRefresh, colour);
+                intraRefresh, colour, bitDepth, damageRoi);
     }
 
     public EncoderSettings withKeyframeIntervalFrames(int frames) {
-        return new EncoderSettings(encoder, codec, bitrate, frames, frameRate, devicePath, intraRefresh, colour);
+        return new EncoderSettings(encoder, codec, bitrate, frames, frameRate, devicePath, intraRefresh, colour,
+                bitDepth, damageRoi);
     }
 
     public EncoderSettings withFrameRate(int newFrameRate) {
         return new EncoderSettings(encoder, codec, bitrate, keyframeIntervalFrames, newFrameRate, devicePath,
-                intraRefresh, colour);
+                intraRefresh, colour, bitDepth, damageRoi);
     }
 
     /** @param path a render node, or {@code null} for the first one found */
     public EncoderSettings withDevicePath(String path) {
         return new EncoderSettings(encoder, codec, bitrate, keyframeIntervalFrames, frameRate, path, intraRefresh,
-                colour);
+                colour, bitDepth, damageRoi);
     }
 
     public EncoderSettings withIntraRefresh(boolean refresh) {
         return new EncoderSettings(encoder, codec, bitrate, keyframeIntervalFrames, frameRate, devicePath, refresh,
-                colour);
+                colour, bitDepth, damageRoi);
     }
 
     /** The same settings with frames in {@code newColour} ({@code --colour}). */
     public EncoderSettings withColour(YuvColour newColour) {
         return new EncoderSettings(encoder, codec, bitrate, keyframeIntervalFrames, frameRate, devicePath,
-                intraRefresh, newColour);
+                intraRefresh, newColour, bitDepth, damageRoi);
+    }
+
+    /** The same settings at {@code depth} bits per sample ({@code --bit-depth}). */
+    public EncoderSettings withBitDepth(BitDepth depth) {
+        return new EncoderSettings(encoder, codec, bitrate, keyframeIntervalFrames, frameRate, devicePath,
+                intraRefresh, colour, depth, damageRoi);
+    }
+
+    /** The same settings with damage regions of interest on or off ({@code --damage-roi}). */
+    public EncoderSettings withDamageRoi(boolean on) {
+        return new EncoderSettings(encoder, codec, bitrate, keyframeIntervalFrames, frameRate, devicePath,
+                intraRefresh, colour, bitDepth, on);
     }
 
     /** A builder starting from {@link #defaults()}. */
@@ -200,7 +234,9 @@ public record EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, 
         return String.format(Locale.ROOT, "%s %s %.3f Mbit/s, %s every %d frames, %d fps%s", encoder, codec,
                 bitrate / 1e6, intraRefresh ? "intra refresh" : "keyframe", keyframeIntervalFrames, frameRate,
                 devicePath == null ? "" : ", device " + devicePath)
-                + (colour == YuvColour.BT709_LIMITED ? "" : ", " + colour);
+                + (colour == YuvColour.BT709_LIMITED ? "" : ", " + colour)
+                + (bitDepth == BitDepth.AUTO ? "" : ", " + bitDepth + "-bit")
+                + (damageRoi ? "" : ", damage ROI off");
     }
 
     /**
@@ -216,6 +252,8 @@ public record EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, 
         private String devicePath;
         private boolean intraRefresh;
         private YuvColour colour = YuvColour.BT709_LIMITED;
+        private BitDepth bitDepth = BitDepth.AUTO;
+        private boolean damageRoi = true;
 
         private Builder() {
         }
@@ -264,6 +302,18 @@ public record EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, 
             return this;
         }
 
+        /** Bits per sample ({@code --bit-depth}); {@link BitDepth#AUTO} unless set. */
+        public Builder bitDepth(BitDepth value) {
+            bitDepth = value;
+            return this;
+        }
+
+        /** Damage regions of interest for the encoders that read them ({@code --damage-roi}); on unless set. */
+        public Builder damageRoi(boolean value) {
+            damageRoi = value;
+            return this;
+        }
+
         /**
          * @throws IllegalArgumentException naming the first field out of bounds, or an encoder and codec
          *                                  that do not go together
@@ -273,7 +323,7 @@ public record EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, 
                 throw new IllegalArgumentException("encoder and codec are required");
             }
             return new EncoderSettings(encoder, codec == null ? encoder.defaultCodec() : codec, bitrate,
-                    keyframeIntervalFrames, frameRate, devicePath, intraRefresh, colour);
+                    keyframeIntervalFrames, frameRate, devicePath, intraRefresh, colour, bitDepth, damageRoi);
         }
     }
 }

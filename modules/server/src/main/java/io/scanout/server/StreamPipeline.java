@@ -101,8 +101,9 @@ final class StreamPipeline implements StreamEndpoint, AutoCloseable {
                         // unchanged frames never reach the encoder.
                         .transform(changeDetection(settings, pool, meters))
                         .doOnNext(pictureTap::offer)
-                        .transform(NormalizeFormat.with(settings.convertSettings(encoder.inputFormat()), pool,
-                                        meters)
+                        // 10-bit sources go to P010 when the encoder takes them at 10 bits, frame by frame.
+                        .transform(NormalizeFormat.with(settings.convertSettings(encoder.inputFormat(),
+                                                encoder.highDepthFormat()), pool, meters)
                                 // Zero copy: dma-bufs an encoder imports (VAAPI) never cross to the CPU —
                                 // unless a crop is asked for, which only the CPU path applies.
                                 .passingDmaBufs(settings.crop().isPresent() ? Set.of() : encoder.dmaBufFormats()))
@@ -121,7 +122,8 @@ final class StreamPipeline implements StreamEndpoint, AutoCloseable {
                                     signal.totalRetries() + 1, signal.failure().toString());
                         }));
         this.running = hub.connect(packets);
-        log.info("stream {}: {} → {} encoded by {}", settings.id(), sourceName, encoder.inputFormat(),
+        log.info("stream {}: {} → {}{} encoded by {}", settings.id(), sourceName, encoder.inputFormat(),
+                encoder.highDepthFormat().map(f -> " (" + f + " from 10-bit sources)").orElse(""),
                 encoder.encoderName());
     }
 

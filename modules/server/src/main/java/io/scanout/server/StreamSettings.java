@@ -107,9 +107,18 @@ public record StreamSettings(String id, String source, Scaling scaling, EncoderS
 
     /** What the convert stage is told: the encoder's format, this stream's colour, crop and scaling. */
     ConvertSettings convertSettings(DrmFormat encoderInput) {
+        return convertSettings(encoderInput, Optional.empty());
+    }
+
+    /**
+     * The same, with frames of more than 8 bits per component converted to {@code highDepth} (P010
+     * when the encoder takes them at 10 bits, {@code EncodeVideo.highDepthFormat()}).
+     */
+    ConvertSettings convertSettings(DrmFormat encoderInput, Optional<DrmFormat> highDepth) {
         ConvertSettings settings = ConvertSettings.to(encoderInput)
                 .withColorimetry(Colorimetry.parse(encoder.colour().id()))
                 .withScaling(scaling);
+        settings = highDepth.map(settings::withHighDepthTarget).orElse(settings);
         return crop.map(settings::withCrop).orElse(settings);
     }
 

@@ -1,13 +1,17 @@
 package io.scanout.encode.internal;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_CONFIG_PIX_FORMAT;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_get_supported_config;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR0;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGRA;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_NV12;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_P010LE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB0;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGBA;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_NONE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P10LE;
 
 import io.scanout.core.Codec;
 import io.scanout.core.DrmFormat;
@@ -19,6 +23,10 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
 
 /**
  * Every FFmpeg encoder Scanout can use, in rank order within each codec: hardware first (VAAPI,
@@ -116,6 +124,63 @@ public enum EncoderCandidate {
         return this == OPENH264 || this == X265 ? 16 : 2;
     }
 
+    /**
+     * The FFmpeg pixel format it is opened with for P010 frames — 10 bits per sample: P010 for
+     * hardware (VAAPI, NVENC, QSV and Vulkan upload or import it), planar {@code yuv420p10le} for
+     * the software encoders, which {@link InputConverter} repacks P010 into;
+     * {@code AV_PIX_FMT_NONE} for those with no 10-bit profile (OpenH264, VP8).
+     */
+    public int tenBitPixelFormat() {
+        return switch (this) {
+            case OPENH264, VPX_VP8, VP8_VAAPI -> AV_PIX_FMT_NONE;
+            case X264, X265, VPX_VP9, SVT_AV1 -> AV_PIX_FMT_YUV420P10LE;
+            default -> AV_PIX_FMT_P010LE;
+        };
+    }
+
+    /**
+     * Whether it encodes 10 bits per sample in this FFmpeg build, as the build says
+     * ({@code avcodec_get_supported_config}): libx265 and SVT-AV1 do in the bundled GPL build, libvpx
+     * there is built without high bit depth. VAAPI and Vulkan list only their surface format, so for
+     * them this is the codec having a 10-bit profile; whether the GPU has it shows when the encoder
+     * opens, and the next one in rank takes over if it does not.
+     */
+    public boolean encodesTenBits() {
+        int wanted = tenBitPixelFormat();
+        if (wanted == AV_PIX_FMT_NONE) {
+            return false;
+        }
+        AVCodec codec = avcodec_find_encoder_by_name(ffmpegName);
+        if (codec == null) {
+            return false;
+        }
+        if (hardware == HardwareType.VAAPI || hardware == HardwareType.VULKAN) {
+            return true;
+        }
+        try (PointerPointer<Pointer> list = new PointerPointer<>(1); IntPointer count = new IntPointer(1)) {
+            int got = avcodec_get_supported_config(null, codec, AV_CODEC_CONFIG_PIX_FORMAT, 0, list, count);
+            if (got < 0 || list.get(0) == null || list.get(0).isNull()) {
+                // No list means "any format" to FFmpeg; an encoder here always has one, so take it as no.
+                return false;
+            }
+            IntPointer formats = new IntPointer(list.get(0));
+            for (int i = 0; i < count.get(); i++) {
+                if (formats.get(i) == wanted) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /**
+     * The FFmpeg pixel format it is opened with for CPU frames of {@code format}: its 10-bit one for
+     * P010, else {@link #pixelFormat()}.
+     */
+    public int pixelFormatFor(DrmFormat format) {
+        return format == DrmFormat.P010 ? tenBitPixelFormat() : pixelFormat;
+    }
+
     /** Whether the FFmpeg natives on the class path have this encoder. */
     public boolean isAvailable() {
         return avcodec_find_encoder_by_name(ffmpegName) != null;
@@ -129,9 +194,13 @@ public enum EncoderCandidate {
         return hardware == HardwareType.VAAPI ? EnumSet.copyOf(VAAPI_DMA_BUF) : EnumSet.noneOf(DrmFormat.class);
     }
 
-    /** Whether CPU frames of {@code format} can go to it: its own format, or NV12/YU12 converted on the way. */
+    /**
+     * Whether CPU frames of {@code format} can go to it: its own format, NV12/YU12 converted on the
+     * way, or P010 when it {@link #encodesTenBits() encodes 10 bits}.
+     */
     public boolean takes(DrmFormat format) {
-        return format == inputFormat || CONVERTIBLE.contains(format) && CONVERTIBLE.contains(inputFormat);
+        return format == inputFormat || CONVERTIBLE.contains(format) && CONVERTIBLE.contains(inputFormat)
+                || format == DrmFormat.P010 && encodesTenBits();
     }
 
     /** The FFmpeg software pixel format of a dma-buf format it imports. */

@@ -29,6 +29,12 @@ final class EncoderOptions {
                 if (intraRefresh) {
                     add(options, "intra-refresh", "1");
                 }
+                if (settings.damageRoi()) {
+                    // FFmpeg hands x264 regions of interest only with adaptive quantization on, which
+                    // ultrafast turns off. At strength 0 x264 turns it off again and drops the offsets
+                    // (seen: no effect), so this is variance AQ at its default strength.
+                    add(options, "aq-mode", "variance");
+                }
             }
             case OPENH264 -> {
                 // Rate control on the bitrate rather than on quality, and never skip a frame to meet it:
@@ -41,7 +47,10 @@ final class EncoderOptions {
                 add(options, "tune", "zerolatency");
                 add(options, "forced-idr", "1");
                 // x265 prints its banner and statistics on stderr unless told otherwise.
-                add(options, "x265-params", "log-level=error");
+                // Regions of interest need adaptive quantization on (ultrafast turns it off, and at strength
+                // 0 x265 ignores the offsets: seen), so variance AQ at strength 1 when they are on.
+                add(options, "x265-params", "log-level=error"
+                        + (settings.damageRoi() ? ":aq-mode=1:aq-strength=1" : ""));
             }
             case VPX_VP8 -> {
                 add(options, "deadline", "realtime");

@@ -16,12 +16,14 @@ import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_I;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_NONE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_NV12;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_P010LE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_opt_set;
 
+import io.scanout.core.Damage;
 import io.scanout.core.DrmFormat;
 import io.scanout.core.Frame;
 import io.scanout.core.PlaneLayout;
@@ -79,6 +81,13 @@ public final class FfmpegEncoder implements AutoCloseable {
     private final InputConverter converter;
     private final AddressPointer[] planes;
     private final int inputPixelFormat;
+    /**
+     * What the encoder is opened with for CPU frames: its 8-bit format, or for P010 frames its 10-bit
+     * one ({@link EncoderCandidate#pixelFormatFor}), so a 10-bit picture is encoded at 10 bits.
+     */
+    private final int encoderPixelFormat;
+    /** Each frame's damage as regions of interest, for encoders that read them; null otherwise or when off. */
+    private final DamageRegions regions;
     /** The YUV matrix and range the frames are in, tagged on each frame and in the stream. */
     private final YuvColour colour;
     private long bitrate;
@@ -117,6 +126,7 @@ public final class FfmpegEncoder implements AutoCloseable {
                     + " encodes pictures of at least " + least + "x" + least + ", not " + format.width() + "x"
                     + format.height());
         }
+        encoderPixelFormat = dmaBufInput ? encoder.pixelFormat() : encoder.pixelFormatFor(format.format());
         inputPixelFormat = dmaBufInput ? EncoderCandidate.dmaBufPixelFormat(format.format())
                 : cpuPixelFormat(format.format());
         try {
@@ -124,7 +134,7 @@ public final class FfmpegEncoder implements AutoCloseable {
             if (hardware != null) {
                 device = natives.add("device", dmaBufInput ? HardwareDevice.openDrmWithVaapi(settings.devicePath())
                         : HardwareDevice.open(hardware, settings.devicePath()), HardwareDevice::close);
-                int surfaceFormat = dmaBufInput ? inputPixelFormat : encoder.pixelFormat();
+                int surfaceFormat = dmaBufInput ? inputPixelFormat : encoderPixelFormat;
                 frames = natives.add("frames", new HardwareFrames(device, surfaceFormat, format.width(),
                         format.height()), HardwareFrames::close);
                 colourConversion = dmaBufInput && format.format().isRgb()
@@ -159,8 +169,8 @@ public final class FfmpegEncoder implements AutoCloseable {
             if (packet == null) {
                 throw new EncodeException("cannot allocate an AVPacket for " + name + " (out of memory)");
             }
-            converter = dmaBufInput || inputPixelFormat == encoder.pixelFormat() ? null
-                    : natives.add("converter", new InputConverter(inputPixelFormat, encoder.pixelFormat(),
+            converter = dmaBufInput || inputPixelFormat == encoderPixelFormat ? null
+                    : natives.add("converter", new InputConverter(inputPixelFormat, encoderPixelFormat,
                             format.width(), format.height()), InputConverter::close);
         } catch (RuntimeException | Error e) {
             natives.close();
@@ -170,12 +180,15 @@ public final class FfmpegEncoder implements AutoCloseable {
         for (int p = 0; p < planes.length; p++) {
             planes[p] = new AddressPointer();
         }
+        regions = settings.damageRoi() && DamageRegions.readBy(encoder)
+                ? new DamageRegions(encoder, format.width(), format.height()) : null;
     }
 
     private static int cpuPixelFormat(DrmFormat format) {
         return switch (format) {
             case NV12 -> AV_PIX_FMT_NV12;
             case YU12 -> AV_PIX_FMT_YUV420P;
+            case P010 -> AV_PIX_FMT_P010LE;
             default -> throw new EncodeException("no encoder takes " + format + " frames in CPU memory");
         };
     }
@@ -187,12 +200,12 @@ public final class FfmpegEncoder implements AutoCloseable {
         if (frames != null) {
             c.pix_fmt(encoder.hardware().pixelFormat());
             c.sw_pix_fmt(colourConversion != null ? AV_PIX_FMT_NV12 : dmaBufInput ? inputPixelFormat
-                    : encoder.pixelFormat());
+                    : encoderPixelFormat);
             // The context takes this reference and drops it when it is freed.
             c.hw_frames_ctx(colourConversion != null ? colourConversion.newOutputFramesReference()
                     : frames.newReference());
         } else {
-            c.pix_fmt(encoder.pixelFormat());
+            c.pix_fmt(encoderPixelFormat);
         }
         try (AVRational timeBase = new AVRational().num(1).den(TIME_BASE_DEN);
              AVRational frameRate = new AVRational().num(settings.frameRate()).den(1)) {
@@ -278,6 +291,15 @@ public final class FfmpegEncoder implements AutoCloseable {
      * @throws EncodeException when the frame is not of this encoder's format or FFmpeg refuses it
      */
     public void send(Frame frame, long ptsMicros, boolean keyframe) {
+        send(frame, Damage.whole(), ptsMicros, keyframe);
+    }
+
+    /**
+     * Like {@link #send(Frame, long, boolean)}, telling the encoder what changed since the previous
+     * frame ({@code damage}, in this encoder's frame coordinates): encoders that read regions of
+     * interest spend more bits there ({@link DamageRegions}), unless the settings turned that off.
+     */
+    public void send(Frame frame, Damage damage, long ptsMicros, boolean keyframe) {
         checkOpen();
         if (draining) {
             throw new IllegalStateException(encoder.ffmpegName() + " was flushed; it takes no more frames");
@@ -308,6 +330,10 @@ public final class FfmpegEncoder implements AutoCloseable {
                     frames.upload(input, surface);
                     input = surface;
                 }
+            }
+            if (regions != null) {
+                // Replaces what an earlier frame left on a reused AVFrame (the converter's); freed with the frame.
+                regions.attach(input, damage, keyframe);
             }
             sent = avcodec_send_frame(context, input);
         } finally {

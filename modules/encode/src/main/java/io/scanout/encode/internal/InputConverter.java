@@ -19,9 +19,10 @@ import org.bytedeco.javacpp.DoublePointer;
 
 /**
  * Repacks frames between two 4:2:0 layouts of the same size — NV12 (interleaved chroma) and I420
- * (planar) — with libswscale, for an encoder that takes the other one than the stage was set up
- * for (a fallback from NV12-taking hardware to libvpx, say). Same size and subsampling: no sample is
- * interpolated, only moved.
+ * (planar), or P010 (10 bits in the high bits of 16, interleaved chroma) and {@code yuv420p10le}
+ * (10 bits in the low bits, planar) — with libswscale, for an encoder that takes the other one than
+ * the stage was set up for (a fallback from NV12-taking hardware to libvpx, say; libx265 and SVT-AV1
+ * at 10 bits). Same size, subsampling and depth: no sample is interpolated, only moved.
  *
  * <p>Owns a scaler context and one output frame, freed in {@link #close()}. Encoder thread only.
  */

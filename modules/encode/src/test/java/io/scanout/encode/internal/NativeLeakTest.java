@@ -6,9 +6,11 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 
+import io.scanout.core.Damage;
 import io.scanout.core.DrmFormat;
 import io.scanout.core.Frame;
 import io.scanout.core.FramePool;
+import io.scanout.core.Rect;
 import io.scanout.core.VideoFormat;
 import io.scanout.encode.EncoderChoice;
 import io.scanout.encode.EncoderSettings;
@@ -156,6 +158,29 @@ class NativeLeakTest {
             });
         } finally {
             frame.release();
+        }
+    }
+
+    @Test
+    void regionsOfInterestOnEveryFrameLeaveNothing() {
+        // x265 takes the regions as-is; VP8 gets NV12 frames through the converter, whose AVFrame is
+        // reused, and a reset region after each frame with regions.
+        for (EncoderCandidate candidate : new EncoderCandidate[] {EncoderCandidate.X265, EncoderCandidate.VPX_VP8}) {
+            DrmFormat input = candidate == EncoderCandidate.VPX_VP8 ? DrmFormat.NV12 : candidate.inputFormat();
+            VideoFormat format = new VideoFormat(input, 64, 64);
+            Frame frame = YuvFrames.draw(pool, input, new ColourBlocks(64, 64, 0));
+            long[] pts = {0};
+            Damage[] damages = {Damage.of(new Rect(0, 0, 16, 16), new Rect(32, 32, 8, 8)), Damage.none(),
+                    Damage.whole(), Damage.of(new Rect(40, 0, 24, 64))};
+            try (FfmpegEncoder encoder = new FfmpegEncoder(candidate, format, EncoderSettings.defaults())) {
+                repeat(candidate.ffmpegName() + " 64x64 frames with regions of interest", () -> {
+                    encoder.send(frame, damages[(int) (pts[0] % damages.length)], pts[0] * 33_333L, false);
+                    pts[0]++;
+                    encoder.receive((data, p, keyframe) -> { });
+                });
+            } finally {
+                frame.release();
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 package io.scanout.server.cli;
 
 import io.scanout.core.Codec;
+import io.scanout.encode.BitDepth;
+import io.scanout.encode.EncodeException;
 import io.scanout.encode.EncoderChoice;
 import io.scanout.encode.EncoderSettings;
 import io.scanout.encode.YuvColour;
@@ -80,6 +82,18 @@ public final class ServeCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}); written by the convert stage and signalled in the stream.")
     YuvColour colour;
 
+    @Option(names = "--bit-depth", paramLabel = "BITS", defaultValue = "auto", converter = BitDepthConverter.class,
+            description = "Bits per sample: auto (10 for 10-bit sources, XR30/AR30/P010, with HEVC, VP9 or AV1"
+                    + " on an encoder that takes 10 bits; H.264 stays 8), 8, or 10 (every frame; refused when the"
+                    + " encoder cannot) (default: ${DEFAULT-VALUE}).")
+    BitDepth bitDepth;
+
+    @Option(names = "--damage-roi", paramLabel = "on|off", defaultValue = "on",
+            description = "Give changed areas of the screen a finer quantizer, for encoders that take regions of"
+                    + " interest: x264, x265 (both with adaptive quantization on), libvpx, VAAPI where the driver"
+                    + " can (default: ${DEFAULT-VALUE}).")
+    String damageRoi;
+
     @Option(names = "--keep-alive", paramLabel = "DURATION", defaultValue = "1s",
             description = "Send an unchanged screen again this often so players and timeouts stay happy: 500ms,"
                     + " 1s, 2m; 0 turns it off (default: ${DEFAULT-VALUE}).")
@@ -131,8 +145,9 @@ public final class ServeCommand implements Callable<Integer> {
         ScanoutServer server;
         try {
             server = ScanoutServer.start(settings);
-        } catch (IllegalArgumentException e) {
-            // A source URI or encoder the server could not use: still the command line's fault.
+        } catch (IllegalArgumentException | EncodeException e) {
+            // A source URI or encoder the server could not use (no encoder for --codec, --bit-depth 10
+            // with one that encodes 8 bits only): still the command line's fault.
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         if (config != null) {
@@ -170,7 +185,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (config != null) {
             for (String single : List.of("--source", "--encoder", "--codec", "--device", "--intra-refresh", "--bitrate",
                     "--keyframe-interval", "--bind", "--stream", "--max-size", "--size", "--input", "--push",
-                    "--colour", "--keep-alive", "--crop")) {
+                    "--colour", "--keep-alive", "--crop", "--bit-depth", "--damage-roi")) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(single)) {
                     throw new CommandLine.ParameterException(spec.commandLine(),
                             single + " goes in the config file when --config is given");
@@ -189,6 +204,7 @@ public final class ServeCommand implements Callable<Integer> {
             EncoderSettings encoderSettings = EncoderSettings.builder()
                     .encoder(encoder).codec(codec).devicePath(device).intraRefresh(intraRefresh)
                     .bitrate(bitrate).keyframeIntervalFrames(keyframeInterval).colour(colour)
+                    .bitDepth(bitDepth).damageRoi(onOff("--damage-roi", damageRoi))
                     .build();
             StreamSettings stream = new StreamSettings(StreamSettings.checkId(streamId), source,
                     StreamSettings.scaling(maxSize, size), encoderSettings, ViewerLimits.defaults(), input, push)
@@ -256,6 +272,22 @@ public final class ServeCommand implements Callable<Integer> {
         public Codec convert(String value) {
             return Converters.clearly(() -> Codec.parse(value));
         }
+    }
+
+    static final class BitDepthConverter implements CommandLine.ITypeConverter<BitDepth> {
+        @Override
+        public BitDepth convert(String value) {
+            return Converters.clearly(() -> BitDepth.parse(value));
+        }
+    }
+
+    /** {@code on} or {@code off}; a picocli boolean would be a flag that takes no value. */
+    private static boolean onOff(String option, String value) {
+        return switch (value) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException(option + " should be on or off, not '" + value + "'");
+        };
     }
 
     static final class ColourConverter implements CommandLine.ITypeConverter<YuvColour> {

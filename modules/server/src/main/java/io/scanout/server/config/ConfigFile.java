@@ -9,6 +9,7 @@ import io.scanout.core.metrics.StreamMeters;
 import io.scanout.core.Codec;
 import io.scanout.encode.EncoderChoice;
 import io.scanout.encode.EncoderSettings;
+import io.scanout.encode.BitDepth;
 import io.scanout.encode.YuvColour;
 import io.scanout.server.ServerSettings;
 import io.scanout.server.StreamSettings;
@@ -59,6 +60,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *     max-size: 1920x1080        # or size: WxH for exactly that size
  *     crop: 1280x720+0+0         # keep only this part of the source (WxH+X+Y, source pixels)
  *     colour: bt709-limited      # bt709-limited | bt709-full | bt601-limited | bt601-full
+ *     bit-depth: auto            # auto (10 bits for 10-bit sources on HEVC/VP9/AV1) | 8 | 10
+ *     damage-roi: on             # changed areas get a finer quantizer (x264, x265, libvpx, VAAPI); off
  *     keep-alive: 1s             # resend an unchanged screen this often; 0 turns it off
  *     input: false               # true: viewers' keyboard and mouse go to the source (VNC)
  *     push:                      # publish to media servers (srt://, rtsp://, rtmp://); reconnects
@@ -75,7 +78,7 @@ public final class ConfigFile {
     private static final Set<String> STREAM_KEYS = Set.of("source", "encoder", "codec", "device", "intra-refresh",
             "bitrate", "keyframe-interval",
             "viewer-queue-packets", "viewer-queue-bytes", "max-size", "size", "input", "push", "colour", "keep-alive",
-            "crop");
+            "crop", "bit-depth", "damage-roi");
     /** A config file is a few kilobytes; anything far larger is not one. */
     private static final int MAX_BYTES = 1 << 20;
 
@@ -204,6 +207,12 @@ public final class ConfigFile {
         }
         if (fields.containsKey("colour")) {
             encoder.colour(value(fields.get("colour"), key + ".colour", YuvColour::parse));
+        }
+        if (fields.containsKey("bit-depth")) {
+            encoder.bitDepth(value(fields.get("bit-depth"), key + ".bit-depth", BitDepth::parse));
+        }
+        if (fields.containsKey("damage-roi")) {
+            encoder.damageRoi(value(fields.get("damage-roi"), key + ".damage-roi", ConfigFile::yesNo));
         }
         if (fields.containsKey("keyframe-interval")) {
             encoder.keyframeIntervalFrames(value(fields.get("keyframe-interval"), key + ".keyframe-interval",

@@ -1,0 +1,82 @@
+package io.scanout.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.scanout.encode.BitDepth;
+import io.scanout.server.ScanoutRun;
+import io.scanout.server.StreamSettings;
+import io.scanout.server.config.ConfigException;
+import io.scanout.server.config.ConfigFile;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code --bit-depth} / {@code bit-depth:}: what each value gives, that a wrong one is one clear
+ * line (exit 2) or names file, line and key, and that 10 bits with an encoder that encodes 8 only
+ * is refused at start-up with a message naming it.
+ */
+class BitDepthOptionTest {
+    private static StreamSettings streamOf(String... args) {
+        CommandLine.ParseResult parsed = ScanoutCommand.commandLine().parseArgs(args);
+        return ((ServeCommand) parsed.subcommand().commandSpec().userObject()).checkedSettings().streams().get(0);
+    }
+
+    private static StreamSettings streamOfYaml(String extra) {
+        return ConfigFile.parse("scanout.yaml", new StringReader(
+                "streams:\n  vm1:\n    source: synthetic:64x64@5\n" + extra)).streams().get(0);
+    }
+
+    @Test
+    void autoUnlessToldOtherwise() {
+        assertThat(streamOf("serve").encoder().bitDepth()).isEqualTo(BitDepth.AUTO);
+        assertThat(streamOfYaml("").encoder().bitDepth()).isEqualTo(BitDepth.AUTO);
+    }
+
+    @Test
+    void theOptionAndTheConfigKeySetIt() {
+        assertThat(streamOf("serve", "--bit-depth", "10", "--encoder", "x265").encoder().bitDepth())
+                .isEqualTo(BitDepth.TEN);
+        assertThat(streamOf("serve", "--bit-depth=8").encoder().bitDepth()).isEqualTo(BitDepth.EIGHT);
+        assertThat(streamOfYaml("    bit-depth: 10\n").encoder().bitDepth()).isEqualTo(BitDepth.TEN);
+        assertThat(streamOfYaml("    bit-depth: auto\n").encoder().bitDepth()).isEqualTo(BitDepth.AUTO);
+    }
+
+    @Test
+    @Timeout(30)
+    void aBadValueIsOneLineAndExitCode2() {
+        ScanoutRun run = ScanoutRun.of("serve", "--bit-depth=12");
+        assertThat(run.exitCode()).isEqualTo(ScanoutCommand.EXIT_USAGE);
+        assertThat(run.err().strip()).hasLineCount(1).startsWith("scanout: ")
+                .contains("a bit depth is auto, 8 or 10, not '12'");
+    }
+
+    @Test
+    void aBadConfigValueNamesFileLineAndKey() {
+        assertThatThrownBy(() -> streamOfYaml("    bit-depth: 16\n")).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("scanout.yaml:4: streams.vm1.bit-depth: a bit depth is auto, 8 or 10");
+    }
+
+    @Test
+    @Timeout(60) // a value wrongly accepted would start a server that runs until interrupted
+    void tenBitsWithAnEncoderThatEncodesEightOnlyIsRefusedAtStartUpNamingIt() {
+        ScanoutRun run = ScanoutRun.of("serve", "--bind", "127.0.0.1:0", "--encoder", "vp9", "--bit-depth", "10");
+        assertThat(run.exitCode()).isEqualTo(ScanoutCommand.EXIT_USAGE);
+        assertThat(run.err().strip()).startsWith("scanout: ")
+                .contains("libvpx-vp9: encodes 8 bits only in this FFmpeg build, and --bit-depth 10 asks for 10")
+                .doesNotContain("java.");
+    }
+
+    @Test
+    void withAConfigFileTheOptionBelongsInIt(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("scanout.yaml"), "streams:\n  vm1:\n    source: synthetic:64x64@5\n");
+        ScanoutRun run = ScanoutRun.of("serve", "--config", config.toString(), "--bit-depth=10");
+        assertThat(run.exitCode()).isEqualTo(ScanoutCommand.EXIT_USAGE);
+        assertThat(run.err()).contains("--bit-depth goes in the config file");
+    }
+}
