@@ -35,6 +35,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * ({@code convertLibswscale}) and, for XR24, to the direct path's plain-Java kernel
  * ({@code convertPlainJava}).
  * {@code -prof gc} shows the bytes allocated per conversion ({@code gc.alloc.rate.norm}).
+ * {@link ConvertRawFrames} writes the same frames for timing the ffmpeg command line on them.
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar ConvertBenchmark -f 1 -wi 2 -i 3 -p threads=1,2</pre>
  */

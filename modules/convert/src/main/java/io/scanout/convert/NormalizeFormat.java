@@ -18,7 +18,9 @@ import reactor.core.publisher.Flux;
  *
  * <p>Takes: XR24, AR24, XB24, AB24, RG24, BG24, RG16, XR30, AR30 (alpha ignored), NV12, YU12,
  * YUYV, P010, at any stride. Gives: {@link ConvertSettings#target()} at
- * {@link FrameConverter#outputFormat}. An event already in the target format at an even size,
+ * {@link FrameConverter#outputFormat} — or, for a frame of more than 8 bits per component (XR30,
+ * AR30, P010), {@link ConvertSettings#highDepthTarget()} when one is set (P010 for an encoder that
+ * takes 10 bits), so the choice is made frame by frame and follows a source that changes format. An event already in the target format at an even size,
  * with nothing to crop or scale and YUV read as it is written, is handed on as it is (same event,
  * no copy), dma-buf or not.
  *

@@ -11,20 +11,20 @@ import io.scanout.core.FramePool;
 import io.scanout.core.PlaneLayout;
 import io.scanout.core.VideoFormat;
 import io.scanout.core.nativeio.LibC;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntBinaryOperator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.MethodSource;
 
+/**
+ * The converter's behaviour around the conversion: padding odd sizes, new contexts on a change of
+ * format or size, dma-bufs, closing, passthrough. Every sample of every format pair against the
+ * formulas: {@link ReferenceConversionTest}.
+ */
 class FrameConverterTest {
-    private static final int[] SOLIDS = {0x000000, 0xffffff, 0xff0000, 0x00ff00, 0x0000ff, 0xbfbf00, 0x808080, 0x3366cc};
     /** The bar: at most one 8-bit code value from the formula. */
     private static final int TOLERANCE = 1;
 
@@ -36,95 +36,6 @@ class FrameConverterTest {
         toRelease.forEach(Frame::release);
         assertThat(pool.stats().outstanding()).as("frames not released").isZero();
         pool.close();
-    }
-
-    static Stream<Arguments> rgbFormatsAndTargets() {
-        List<Arguments> out = new ArrayList<>();
-        for (DrmFormat in : DrmFormat.values()) {
-            if (in.isRgb()) {
-                out.add(Arguments.of(in, DrmFormat.NV12));
-                out.add(Arguments.of(in, DrmFormat.YU12));
-            }
-        }
-        return out.stream();
-    }
-
-    @ParameterizedTest(name = "{0} -> {1}")
-    @MethodSource("rgbFormatsAndTargets")
-    void solidColoursMatchTheBt709LimitedRangeFormula(DrmFormat input, DrmFormat target) {
-        try (FrameConverter converter = FrameConverter.to(target, pool)) {
-            for (int rgb : SOLIDS) {
-                Frame in = frame(input, 64, 36);
-                TestImages.paint(in, (x, y) -> rgb);
-                Frame out = keep(converter.convert(in));
-
-                assertThat(out.videoFormat()).isEqualTo(new VideoFormat(target, 64, 36));
-                int[] want = TestImages.bt709(input, rgb);
-                assertFlat(new Yuv(out), 0, 0, 64, 36, want, String.format("%s #%06x", input, rgb));
-            }
-        }
-    }
-
-    @ParameterizedTest
-    @EnumSource(value = DrmFormat.class, names = {"XR24", "XB24", "RG16", "XR30"})
-    void barsMatchTheFormulaOnEveryLumaSampleAndOnFlatChroma(DrmFormat input) {
-        int width = 7 * 32;
-        try (FrameConverter converter = FrameConverter.to(DrmFormat.NV12, pool)) {
-            Frame in = frame(input, width, 48);
-            IntBinaryOperator bars = TestImages.bars(width);
-            TestImages.paint(in, bars);
-            Yuv out = new Yuv(keep(converter.convert(in)));
-
-            for (int y = 0; y < 48; y++) {
-                for (int x = 0; x < width; x++) {
-                    int want = TestImages.bt709(input, bars.applyAsInt(x, y))[0];
-                    assertThat(out.y(x, y)).as("%s luma at %d,%d", input, x, y).isCloseTo(want, within());
-                }
-            }
-            for (int cy = 0; cy < 24; cy++) {
-                for (int cx = 0; cx < width / 2; cx++) {
-                    int column = (2 * cx) % 32;
-                    if (column < 4 || column > 28) {
-                        continue;   // the chroma filter mixes neighbouring bars at their edges
-                    }
-                    int[] want = TestImages.bt709(input, bars.applyAsInt(2 * cx, 2 * cy));
-                    assertThat(out.cb(cx, cy)).as("%s Cb at %d,%d", input, cx, cy).isCloseTo(want[1], within());
-                    assertThat(out.cr(cx, cy)).as("%s Cr at %d,%d", input, cx, cy).isCloseTo(want[2], within());
-                }
-            }
-        }
-    }
-
-    @Test
-    void readsThePlaneWhereTheLayoutSaysAndIgnoresRowPadding() {
-        int width = 50;
-        int height = 20;
-        int row = width * 4;
-        PlaneLayout padded = PlaneLayout.of(DrmFormat.XR24, width, height, new long[] {104}, new int[] {row + 13});
-        try (FrameConverter converter = FrameConverter.to(DrmFormat.YU12, pool)) {
-            Frame in = keep(pool.acquire(padded));
-            TestImages.scribble(in, 0xee);
-            IntBinaryOperator gradient = (x, y) -> (x * 5) << 16 | (y * 12) << 8 | 0x40;
-            TestImages.paint(in, gradient);
-            Frame packed = frame(DrmFormat.XR24, width, height);
-            TestImages.paint(packed, gradient);
-
-            Yuv fromPadded = new Yuv(keep(converter.convert(in)));
-            Yuv fromPacked = new Yuv(keep(converter.convert(packed)));
-
-            for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
-                    assertThat(fromPadded.y(x, y)).isEqualTo(fromPacked.y(x, y))
-                            .isCloseTo(TestImages.bt709(DrmFormat.XR24, gradient.applyAsInt(x, y))[0], within());
-                }
-            }
-            for (int cy = 0; cy < height / 2; cy++) {
-                for (int cx = 0; cx < width / 2; cx++) {
-                    assertThat(fromPadded.cb(cx, cy)).isEqualTo(fromPacked.cb(cx, cy));
-                    assertThat(fromPadded.cr(cx, cy)).isEqualTo(fromPacked.cr(cx, cy));
-                }
-            }
-        }
     }
 
     @ParameterizedTest
@@ -169,29 +80,6 @@ class FrameConverterTest {
     }
 
     @Test
-    void oddSizedYuvInputsArePaddedToo() {
-        try (FrameConverter converter = FrameConverter.to(DrmFormat.NV12, pool)) {
-            Frame yuyv = frame(DrmFormat.YUYV, 5, 3);
-            ByteBuffer b = yuyv.buffer();
-            int stride = yuyv.layout().stride(0);
-            for (int y = 0; y < 3; y++) {
-                for (int pair = 0; pair < 3; pair++) {
-                    int at = y * stride + pair * 4;
-                    // Y1 of the last pair lies outside a 5-wide picture: 250 there must not show.
-                    b.put(at, (byte) (20 + 40 * pair + y)).put(at + 1, (byte) 100)
-                            .put(at + 2, (byte) (pair == 2 ? 250 : 40 + 40 * pair + y)).put(at + 3, (byte) 150);
-                }
-            }
-            Yuv out = new Yuv(keep(converter.convert(yuyv)));
-            assertThat(out.y(4, 1)).isEqualTo(20 + 80 + 1);
-            assertThat(out.y(5, 1)).as("the padded column repeats column 4, not the stray Y1").isEqualTo(out.y(4, 1));
-            assertThat(out.y(5, 3)).isEqualTo(out.y(5, 2));
-            assertThat(out.cb(2, 1)).isCloseTo(100, within());
-            assertThat(out.cr(2, 1)).isCloseTo(150, within());
-        }
-    }
-
-    @Test
     void aOnePixelFrameBecomesTwoByTwo() {
         try (FrameConverter converter = FrameConverter.to(DrmFormat.NV12, pool)) {
             Frame in = frame(DrmFormat.XB24, 1, 1);
@@ -199,77 +87,6 @@ class FrameConverterTest {
             Yuv out = new Yuv(keep(converter.convert(in)));
             int[] green = TestImages.bt709(DrmFormat.XB24, 0x00ff00);
             assertFlat(out, 0, 0, 2, 2, green, "1x1 green");
-        }
-    }
-
-    @Test
-    void yuvInputsKeepTheirValues() {
-        try (FrameConverter toNv12 = FrameConverter.to(DrmFormat.NV12, pool);
-             FrameConverter toI420 = FrameConverter.to(DrmFormat.YU12, pool)) {
-            // An odd-sized NV12 frame is not passed through: it is copied and padded.
-            Frame nv12 = frame(DrmFormat.NV12, 21, 11);
-            assertThat(toNv12.passesThrough(nv12.videoFormat())).isFalse();
-            Yuv in = new Yuv(nv12);
-            for (int y = 0; y < 11; y++) {
-                for (int x = 0; x < 21; x++) {
-                    in.set(x, y, 16 + (x * 10 + y) % 219);
-                }
-            }
-            for (int cy = 0; cy < 6; cy++) {
-                for (int cx = 0; cx < 11; cx++) {
-                    in.setChroma(cx, cy, 60 + cx * 5, 200 - cy * 7);
-                }
-            }
-            Yuv copy = new Yuv(keep(toNv12.convert(nv12)));
-            Yuv planar = new Yuv(keep(toI420.convert(nv12)));
-            for (int y = 0; y < 11; y++) {
-                for (int x = 0; x < 21; x++) {
-                    assertThat(copy.y(x, y)).isEqualTo(in.y(x, y));
-                    assertThat(planar.y(x, y)).isCloseTo(in.y(x, y), within());
-                }
-                assertThat(copy.y(21, y)).isEqualTo(in.y(20, y));
-            }
-            for (int cy = 0; cy < 6; cy++) {
-                for (int cx = 0; cx < 11; cx++) {
-                    assertThat(copy.cb(cx, cy)).isEqualTo(in.cb(cx, cy));
-                    assertThat(copy.cr(cx, cy)).isEqualTo(in.cr(cx, cy));
-                    assertThat(planar.cb(cx, cy)).isCloseTo(in.cb(cx, cy), within());
-                    assertThat(planar.cr(cx, cy)).isCloseTo(in.cr(cx, cy), within());
-                }
-            }
-        }
-    }
-
-    @Test
-    void packedAndTenBitYuvInputsConvert() {
-        try (FrameConverter converter = FrameConverter.to(DrmFormat.NV12, pool)) {
-            // YUYV: Y0 Cb Y1 Cr, one flat colour.
-            Frame yuyv = frame(DrmFormat.YUYV, 16, 8);
-            ByteBuffer b = yuyv.buffer();
-            for (int y = 0; y < 8; y++) {
-                for (int pair = 0; pair < 8; pair++) {
-                    int at = y * yuyv.layout().stride(0) + pair * 4;
-                    b.put(at, (byte) 100).put(at + 1, (byte) 90).put(at + 2, (byte) 100).put(at + 3, (byte) 170);
-                }
-            }
-            assertFlat(new Yuv(keep(converter.convert(yuyv))), 0, 0, 16, 8, new int[] {100, 90, 170}, "YUYV");
-
-            // P010: 10 significant bits in the high bits of 16-bit little-endian samples.
-            Frame p010 = frame(DrmFormat.P010, 16, 8);
-            ByteBuffer p = p010.buffer();
-            PlaneLayout l = p010.layout();
-            for (int y = 0; y < 8; y++) {
-                for (int x = 0; x < 16; x++) {
-                    p.putShort((int) l.offset(0) + y * l.stride(0) + 2 * x, (short) (400 << 6));
-                }
-            }
-            for (int cy = 0; cy < 4; cy++) {
-                for (int cx = 0; cx < 8; cx++) {
-                    int at = (int) l.offset(1) + cy * l.stride(1) + 4 * cx;
-                    p.putShort(at, (short) (360 << 6)).putShort(at + 2, (short) (680 << 6));
-                }
-            }
-            assertFlat(new Yuv(keep(converter.convert(p010))), 0, 0, 16, 8, new int[] {100, 90, 170}, "P010");
         }
     }
 

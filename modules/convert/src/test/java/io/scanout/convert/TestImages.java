@@ -11,9 +11,6 @@ import java.util.function.IntBinaryOperator;
  * Javadoc), and the plain BT.709 limited-range formula the converter's output is checked against.
  */
 final class TestImages {
-    /** White, yellow, cyan, green, magenta, red, blue at 75%: the SMPTE bars. */
-    static final int[] BARS = {0xbfbfbf, 0xbfbf00, 0x00bfbf, 0x00bf00, 0xbf00bf, 0xbf0000, 0x0000bf};
-
     private TestImages() {
     }
 
@@ -31,12 +28,6 @@ final class TestImages {
                 }
             }
         }
-    }
-
-    /** Vertical bars of {@link #BARS}, each {@code width / 7} wide (the last takes the rest). */
-    static IntBinaryOperator bars(int width) {
-        int barWidth = width / BARS.length;
-        return (x, y) -> BARS[Math.min(x / barWidth, BARS.length - 1)];
     }
 
     static byte[] pack(DrmFormat f, int rgb) {

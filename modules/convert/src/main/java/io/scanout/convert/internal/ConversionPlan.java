@@ -19,12 +19,13 @@ import java.util.Optional;
  * <ol>
  *   <li>pad: an odd-sized picture kept at its size is copied into an even frame repeating its
  *       edge ({@link EdgePadding}), so chroma is subsampled exactly 2:1;</li>
- *   <li>expand: RG16 becomes XR24 first ({@link PixelFormats#expandFirst}); a YUV input whose
- *       matrix differs from the output's becomes 16-bit RGB first ({@link SwsImage#rgb16}),
+ *   <li>expand: RG16 becomes XR24 first ({@link PixelFormats#expandFirst}), P010 going to NV12
+ *       becomes I420 first ({@link PixelFormats#throughFirst}); a YUV input whose
+ *       matrix differs from the output's becomes float RGB first ({@link SwsImage#rgbFloat}),
  *       because libswscale's one-step YUV → YUV change of matrix is off by up to three codes;</li>
  *   <li>convert: libswscale to the target format, colour and size ({@link SwsStep}).</li>
  * </ol>
- * Scratch frames for padding and RG16 come from the pool and go back at once; the 16-bit RGB
+ * Scratch frames for padding and the expand step come from the pool and go back at once; the float RGB
  * image is the plan's own. Owns its libswscale steps and that image; {@link #close()} frees them.
  * One thread at a time.
  */
@@ -83,13 +84,16 @@ public final class ConversionPlan implements Conversion {
         VideoFormat expanded = null;
         try {
             Optional<DrmFormat> via = PixelFormats.expandFirst(input.format());
+            if (via.isEmpty() && yuvIn.matrix() == yuvOut.matrix()) {
+                via = PixelFormats.throughFirst(input.format(), output.format());
+            }
             SwsImage from = SwsImage.of(read, yuvIn);
             if (via.isPresent()) {
                 expanded = new VideoFormat(via.get(), read.width(), read.height());
                 expand = SwsStep.create(from, SwsImage.of(expanded, yuvIn), filter, readThreads);
                 from = expand.output();
             } else if (!input.format().isRgb() && yuvIn.matrix() != yuvOut.matrix()) {
-                middle = new ScratchImage(SwsImage.rgb16(read.width(), read.height()));
+                middle = new ScratchImage(SwsImage.rgbFloat(read.width(), read.height()));
                 expand = SwsStep.create(from, middle.format(), filter, readThreads);
                 from = middle.format();
             }
@@ -129,17 +133,22 @@ public final class ConversionPlan implements Conversion {
         return r;
     }
 
-    /** What a frame of {@code input} becomes: the target format at the scaled (or padded) size. */
+    /**
+     * What a frame of {@code input} becomes: the target format for its bit depth
+     * ({@link ConvertSettings#targetFor}) at the scaled (or padded) size.
+     */
     public static VideoFormat outputFormat(VideoFormat input, ConvertSettings settings) {
         Rect region = region(input, settings.crop());
         Scaling scaling = settings.scaling();
-        return new VideoFormat(settings.target(), scaling.outputWidth(region.width(), region.height()),
+        return new VideoFormat(settings.targetFor(input.format()),
+                scaling.outputWidth(region.width(), region.height()),
                 scaling.outputHeight(region.width(), region.height()));
     }
 
     /** Whether frames of {@code input} are already what {@code settings} makes. */
     public static boolean passesThrough(VideoFormat input, ConvertSettings settings) {
-        return input.format() == settings.target() && EdgePadding.isEven(input) && settings.crop().isEmpty()
+        return input.format() == settings.targetFor(input.format()) && EdgePadding.isEven(input)
+                && settings.crop().isEmpty()
                 && settings.yuvInput().equals(settings.colorimetry())
                 && settings.scaling().outputWidth(input.width(), input.height()) == input.width()
                 && settings.scaling().outputHeight(input.width(), input.height()) == input.height();

@@ -66,7 +66,8 @@ public final class DirectConversion implements Conversion, BandWorkers.Job {
      */
     public static boolean supports(VideoFormat input, ConvertSettings settings) {
         if (!FixedPointCoefficients.supports(input.format())
-                || settings.target() != DrmFormat.NV12 && settings.target() != DrmFormat.YU12) {
+                || settings.targetFor(input.format()) != DrmFormat.NV12
+                && settings.targetFor(input.format()) != DrmFormat.YU12) {
             return false;
         }
         Rect region = ConversionPlan.region(input, settings.crop());

@@ -63,6 +63,16 @@ public final class PixelFormats {
         return format == DrmFormat.RG16 ? Optional.of(DrmFormat.XR24) : Optional.empty();
     }
 
+    /**
+     * The format to go through between two YUV formats of one matrix, when libswscale's direct
+     * path gets the pair wrong. P010 → NV12: it writes wrong codes (not even clipped: near-white
+     * becomes near-black) into the last {@code width % 8} columns of every row, so 1366-wide
+     * frames had a stripe at the right edge; P010 → I420 and I420 → NV12 are both exact there.
+     */
+    public static Optional<DrmFormat> throughFirst(DrmFormat input, DrmFormat output) {
+        return input == DrmFormat.P010 && output == DrmFormat.NV12 ? Optional.of(DrmFormat.YU12) : Optional.empty();
+    }
+
     /** FFmpeg's {@code AVColorSpace} (the YUV matrix) for a {@link Colorimetry.Matrix}. */
     public static int avColorSpace(Colorimetry.Matrix matrix) {
         // SMPTE 170M and BT.470BG share the BT.601 matrix; 170M is what H.264 VUI calls it (6).
@@ -79,10 +89,8 @@ public final class PixelFormats {
         return format.horizontalSubsampling() > 1 || format.verticalSubsampling() > 1;
     }
 
-    /** Whether an FFmpeg pixel format is packed RGB with 8 bits per component (with or without a fourth byte). */
-    public static boolean isEightBitRgb(int avPixelFormat) {
-        return avPixelFormat == AV_PIX_FMT_BGR0 || avPixelFormat == AV_PIX_FMT_BGRA || avPixelFormat == AV_PIX_FMT_RGB0
-                || avPixelFormat == AV_PIX_FMT_RGBA || avPixelFormat == AV_PIX_FMT_BGR24
-                || avPixelFormat == AV_PIX_FMT_RGB24;
+    /** Whether an FFmpeg pixel format is packed RGB of three bytes a pixel (RG24, BG24). */
+    public static boolean isTwentyFourBitRgb(int avPixelFormat) {
+        return avPixelFormat == AV_PIX_FMT_BGR24 || avPixelFormat == AV_PIX_FMT_RGB24;
     }
 }

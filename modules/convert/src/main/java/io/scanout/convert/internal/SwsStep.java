@@ -7,10 +7,12 @@ import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_RGB;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_BT709;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_NONE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_get_pix_fmt_name;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_ACCURATE_RND;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_DITHER_NONE;
@@ -108,10 +110,19 @@ public final class SwsStep implements AutoCloseable {
                         + input + " to " + output);
             }
             int flags = scaled ? flags(filter) : SWS_BILINEAR;
-            if (input.rgb() && !output.rgb() && PixelFormats.isEightBitRgb(input.pixelFormat())) {
-                // Chroma from every input pixel, then filtered down: libswscale has SIMD for this read
-                // of 8-bit RGB and not for its half-width one — measured 2.2x faster for XR24 → NV12.
+            if (input.rgb() && !output.rgb()) {
+                // Chroma from every input pixel, then filtered down [1 2 1] onto the even column, as
+                // the output's left siting says. Without it libswscale first averages each pixel pair
+                // (centre siting): on random pictures 20 to 100 codes off the left-sited value, for
+                // every RGB input (10-bit RGB was read that way until ReferenceConversionTest). For
+                // 8-bit RGB it is also the read libswscale has SIMD for: 2.2x faster for XR24 → NV12.
                 flags |= SWS_FULL_CHR_H_INP;
+                if (PixelFormats.isTwentyFourBitRgb(input.pixelFormat())
+                        && output.pixelFormat() == AV_PIX_FMT_YUV420P) {
+                    // Not the unscaled RGB24 → I420 shortcut, which ignores the flag above and the
+                    // siting and takes the plain mean of each 2x2 block (up to 68 codes off).
+                    flags |= SWS_ACCURATE_RND;
+                }
             }
             // Dither off: libswscale applies it only when it can choose, and a static desktop would
             // carry a fixed noise pattern into the encoder.
