@@ -12,11 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The {@link EncodeBenchmark} desktop as a framebuffer holds it: XR24 (B, G, R, X bytes in memory,
- * FFmpeg's {@code bgra}/{@code bgr0}), {@value EncodeBenchmark#FRAMES} distinct frames. A still
- * page of text-like strokes in colour and a soft gradient, and a 480×320 window with a title bar
- * that moves 24 px right and 12 px down each frame: most of the picture repeats, part changes, as
- * on a real screen. The X byte is 0xFF, so FFmpeg reading the bytes as {@code bgra} sees them opaque.
+ * The {@link EncodeBenchmark} desktop ({@link DesktopScene}) as a framebuffer holds it: XR24 (B, G,
+ * R, X bytes in memory, FFmpeg's {@code bgra}/{@code bgr0}), {@value EncodeBenchmark#FRAMES} distinct
+ * frames, the strokes in colour with now and then a blue link. The X byte is 0xFF, so FFmpeg reading
+ * the bytes as {@code bgra} sees them opaque.
  *
  * <p>{@link EncodeVsFfmpeg} hands the same bytes to Scanout's convert and encode stages (from
  * memory) and to the ffmpeg command line (from the file {@link #write} makes).
@@ -34,34 +33,25 @@ final class BgraDesktop {
         int height = frame.height();
         PlaneLayout layout = frame.layout();
         ByteBuffer b = frame.buffer();
-        int winX = 200 + 24 * index;
-        int winY = 100 + 12 * index;
-        // The same strokes every frame: the page does not change, only the window over it.
-        long seed = 0x9E3779B97F4A7C15L;
-        for (int y = 0; y < height; y++) {
-            int row = (int) (layout.offset(0) + (long) y * layout.stride(0));
-            for (int x = 0; x < width; x++) {
-                int rgb;
-                if (y % 20 < 12 && x % 400 < 300) {
-                    seed = seed * 6364136223846793005L + 1442695040888963407L;
-                }
-                if (x >= winX && x < winX + 480 && y >= winY && y < winY + 320) {
-                    rgb = y - winY < 24 ? 0x2E4A7A : ((x - winX) / 40 % 2 == 0 ? 0xDCE6F0 : 0xBEC8D2);
-                } else if (y % 20 < 12 && x % 400 < 300) {
-                    // "Text": dark strokes, now and then a coloured link, on a light page.
-                    long r = seed >>> 61;
-                    rgb = r < 2 ? ((x / 400 + y / 20) % 5 == 0 ? 0x1A4FC8 : 0x202020) : 0xF4F4F0;
-                } else {
+        DesktopScene.paint(width, height, index, (x, y, part) -> {
+            int rgb = switch (part) {
+                case TITLE_BAR -> 0x2E4A7A;
+                case WINDOW_LIGHT -> 0xDCE6F0;
+                case WINDOW_DARK -> 0xBEC8D2;
+                // "Text": dark strokes, now and then a coloured link, on a light page.
+                case INK -> (x / 400 + y / 20) % 5 == 0 ? 0x1A4FC8 : 0x202020;
+                case PAGE -> 0xF4F4F0;
+                case BACKGROUND -> {
                     int shade = 120 + (x + y) / 64 % 40;
-                    rgb = shade << 16 | (shade + x / 60 % 8) << 8 | (shade + 20 - y / 60 % 8);
+                    yield shade << 16 | (shade + x / 60 % 8) << 8 | (shade + 20 - y / 60 % 8);
                 }
-                int at = row + 4 * x;
-                b.put(at, (byte) rgb);
-                b.put(at + 1, (byte) (rgb >> 8));
-                b.put(at + 2, (byte) (rgb >> 16));
-                b.put(at + 3, (byte) 0xFF);
-            }
-        }
+            };
+            int at = (int) (layout.offset(0) + (long) y * layout.stride(0)) + 4 * x;
+            b.put(at, (byte) rgb);
+            b.put(at + 1, (byte) (rgb >> 8));
+            b.put(at + 2, (byte) (rgb >> 16));
+            b.put(at + 3, (byte) 0xFF);
+        });
         return frame;
     }
 

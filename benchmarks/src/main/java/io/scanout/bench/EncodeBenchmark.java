@@ -151,37 +151,29 @@ public class EncodeBenchmark {
     }
 
     /**
-     * Frame {@code index}: the same background every time, a 480x320 window 24 px further right and
-     * down. NV12 or YU12, whichever the frame is, at the frame's size.
+     * Frame {@code index} of the {@link DesktopScene}: the same page every time, the window 24 px
+     * further right and 12 px down. NV12 or YU12, whichever the frame is, at the frame's size.
      */
     static Frame desktop(Frame frame, int index) {
         int width = frame.width();
         int height = frame.height();
         PlaneLayout layout = frame.layout();
         ByteBuffer b = frame.buffer();
-        int winX = 200 + 24 * index;
-        int winY = 100 + 12 * index;
-        long seed = 0x9E3779B97F4A7C15L;
-        for (int y = 0; y < height; y++) {
-            int row = (int) (layout.offset(0) + (long) y * layout.stride(0));
-            for (int x = 0; x < width; x++) {
-                int luma;
-                if (x >= winX && x < winX + 480 && y >= winY && y < winY + 320) {
-                    luma = y - winY < 24 ? 60 : 220 - ((x - winX) / 40 % 2) * 30;
-                } else if (y % 20 < 12 && x % 400 < 300) {
-                    // "Text": fixed pseudo-random dark strokes on a light page.
-                    seed = seed * 6364136223846793005L + 1442695040888963407L;
-                    luma = (seed >>> 61) < 2 ? 40 : 200;
-                } else {
-                    luma = 120 + (x + y) / 64 % 40;
-                }
-                b.put(row + x, (byte) luma);
-            }
-        }
+        DesktopScene.paint(width, height, index, (x, y, part) -> {
+            int luma = switch (part) {
+                case TITLE_BAR -> 60;
+                case WINDOW_LIGHT -> 220;
+                case WINDOW_DARK -> 190;
+                case INK -> 40;
+                case PAGE -> 200;
+                case BACKGROUND -> 120 + (x + y) / 64 % 40;
+            };
+            b.put((int) (layout.offset(0) + (long) y * layout.stride(0)) + x, (byte) luma);
+        });
         boolean interleaved = frame.format() == DrmFormat.NV12;
         for (int y = 0; y < height / 2; y++) {
             for (int x = 0; x < width / 2; x++) {
-                boolean window = 2 * x >= winX && 2 * x < winX + 480 && 2 * y >= winY && 2 * y < winY + 320;
+                boolean window = DesktopScene.inWindow(2 * x, 2 * y, index);
                 byte cb = (byte) (window ? 150 : 128 + x / 60 % 8);
                 byte cr = (byte) (window ? 110 : 128 - y / 60 % 8);
                 if (interleaved) {

@@ -10,8 +10,8 @@ import io.scanout.core.EncodedPacket;
 import io.scanout.core.FramePool;
 import io.scanout.core.metrics.StreamMeters;
 import io.scanout.encode.internal.EncoderCandidate;
-import io.scanout.encode.internal.FfmpegEncoder;
 import io.scanout.encode.internal.RenderNodes;
+import io.scanout.encode.testing.FrameLeaks;
 import io.scanout.encode.testing.H264Decoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,14 +35,7 @@ class EncoderFallbackTest {
 
     @AfterEach
     void nothingLeaks() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while ((pool.stats().outstanding() != 0 || FfmpegEncoder.framesHeldByFfmpeg() != 0)
-                && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(pool.stats().outstanding()).isZero();
-        assertThat(FfmpegEncoder.framesHeldByFfmpeg()).isZero();
-        pool.close();
+        FrameLeaks.assertNoneHeldThenClose(pool);
     }
 
     private double fallbacks(String encoder, String reason) {

@@ -17,8 +17,8 @@ import io.scanout.core.PlaneLayout;
 import io.scanout.core.VideoFormat;
 import io.scanout.core.metrics.StreamMeters;
 import io.scanout.core.nativeio.LibC;
-import io.scanout.encode.internal.FfmpegEncoder;
 import io.scanout.encode.testing.DecodedPicture;
+import io.scanout.encode.testing.FrameLeaks;
 import io.scanout.encode.testing.Psnr;
 import io.scanout.encode.testing.RgbImage;
 import io.scanout.encode.testing.VideoDecoder;
@@ -62,14 +62,7 @@ class HardwareEncodeTest {
 
     @AfterEach
     void nothingLeaks() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while ((pool.stats().outstanding() != 0 || FfmpegEncoder.framesHeldByFfmpeg() != 0)
-                && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(pool.stats().outstanding()).isZero();
-        assertThat(FfmpegEncoder.framesHeldByFfmpeg()).isZero();
-        pool.close();
+        FrameLeaks.assertNoneHeldThenClose(pool);
     }
 
     /** Skips, saying why, unless {@code name} opens here at 320x240. */

@@ -14,7 +14,7 @@ import io.scanout.core.EncodedPacket;
 import io.scanout.core.FramePool;
 import io.scanout.core.metrics.StreamMeters;
 import io.scanout.encode.internal.EncoderCandidate;
-import io.scanout.encode.internal.FfmpegEncoder;
+import io.scanout.encode.testing.FrameLeaks;
 import io.scanout.encode.testing.H264Decoder;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,14 +52,7 @@ class OpenH264FallbackTest {
     @AfterEach
     void nothingLeaks() throws InterruptedException {
         lineupLogger.detachAppender(log);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while ((pool.stats().outstanding() != 0 || FfmpegEncoder.framesHeldByFfmpeg() != 0)
-                && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(pool.stats().outstanding()).isZero();
-        assertThat(FfmpegEncoder.framesHeldByFfmpeg()).isZero();
-        pool.close();
+        FrameLeaks.assertNoneHeldThenClose(pool);
     }
 
     @Test

@@ -9,8 +9,8 @@ import io.scanout.core.EncodedPacket;
 import io.scanout.core.FrameEvent;
 import io.scanout.core.FramePool;
 import io.scanout.core.metrics.StreamMeters;
-import io.scanout.encode.internal.FfmpegEncoder;
 import io.scanout.encode.testing.DecodedPicture;
+import io.scanout.encode.testing.FrameLeaks;
 import io.scanout.encode.testing.Noise;
 import io.scanout.encode.testing.VideoDecoder;
 import java.time.Duration;
@@ -35,14 +35,7 @@ class RuntimeControlTest {
 
     @AfterEach
     void nothingLeaks() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while ((pool.stats().outstanding() != 0 || FfmpegEncoder.framesHeldByFfmpeg() != 0)
-                && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(pool.stats().outstanding()).isZero();
-        assertThat(FfmpegEncoder.framesHeldByFfmpeg()).isZero();
-        pool.close();
+        FrameLeaks.assertNoneHeldThenClose(pool);
     }
 
     /**

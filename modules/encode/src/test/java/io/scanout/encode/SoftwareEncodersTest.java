@@ -9,8 +9,8 @@ import io.scanout.core.EncodedPacket;
 import io.scanout.core.FrameEvent;
 import io.scanout.core.FramePool;
 import io.scanout.core.metrics.StreamMeters;
-import io.scanout.encode.internal.FfmpegEncoder;
 import io.scanout.encode.testing.DecodedPicture;
+import io.scanout.encode.testing.FrameLeaks;
 import io.scanout.encode.testing.Psnr;
 import io.scanout.encode.testing.StreamParser;
 import io.scanout.encode.testing.VideoDecoder;
@@ -39,14 +39,7 @@ class SoftwareEncodersTest {
 
     @AfterEach
     void nothingLeaks() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while ((pool.stats().outstanding() != 0 || FfmpegEncoder.framesHeldByFfmpeg() != 0)
-                && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(pool.stats().outstanding()).as("frames not released").isZero();
-        assertThat(FfmpegEncoder.framesHeldByFfmpeg()).as("frames FFmpeg holds").isZero();
-        pool.close();
+        FrameLeaks.assertNoneHeldThenClose(pool);
     }
 
     private static List<DecodedPicture> decode(VideoDecoder decoder, List<EncodedPacket> packets) {

@@ -20,7 +20,7 @@ import io.scanout.encode.EncodeException;
 import io.scanout.encode.EncodeVideo;
 import io.scanout.encode.EncoderChoice;
 import io.scanout.encode.EncoderSettings;
-import io.scanout.encode.internal.FfmpegEncoder;
+import io.scanout.encode.testing.FrameLeaks;
 import io.scanout.server.cli.BindAddress;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,7 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -65,14 +64,7 @@ class TenBitPathTest {
 
     @AfterEach
     void nothingLeaks() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while ((pool.stats().outstanding() != 0 || FfmpegEncoder.framesHeldByFfmpeg() != 0)
-                && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(pool.stats().outstanding()).as("frames not released").isZero();
-        assertThat(FfmpegEncoder.framesHeldByFfmpeg()).as("frames FFmpeg holds").isZero();
-        pool.close();
+        FrameLeaks.assertNoneHeldThenClose(pool);
     }
 
     private static EncoderSettings x265() {

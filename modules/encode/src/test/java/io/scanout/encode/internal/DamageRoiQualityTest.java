@@ -1,16 +1,20 @@
 package io.scanout.encode.internal;
 
+import static io.scanout.encode.testing.HalfDamagedNoise.FRAMES;
+import static io.scanout.encode.testing.HalfDamagedNoise.HEIGHT;
+import static io.scanout.encode.testing.HalfDamagedNoise.LEFT;
+import static io.scanout.encode.testing.HalfDamagedNoise.WIDTH;
+import static io.scanout.encode.testing.HalfDamagedNoise.leftAndRightPsnr;
+import static io.scanout.encode.testing.HalfDamagedNoise.picture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scanout.core.Damage;
 import io.scanout.core.Frame;
 import io.scanout.core.FramePool;
-import io.scanout.core.Rect;
 import io.scanout.core.VideoFormat;
 import io.scanout.encode.EncoderSettings;
 import io.scanout.encode.testing.DecodedPicture;
-import io.scanout.encode.testing.Noise;
-import io.scanout.encode.testing.Psnr;
+import io.scanout.encode.testing.FrameLeaks;
 import io.scanout.encode.testing.VideoDecoder;
 import io.scanout.encode.testing.YuvFrames;
 import java.util.ArrayList;
@@ -29,22 +33,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * with VP8 (whose segment deltas are coarser); within 0.05 dB of each other with regions off.
  */
 class DamageRoiQualityTest {
-    private static final int WIDTH = 320;
-    private static final int HEIGHT = 240;
-    private static final int FRAMES = 24;
-    /** Frames before this are left out: the keyframe and the rate control settling. */
-    private static final int MEASURED_FROM = 6;
-    private static final Rect LEFT = new Rect(0, 0, WIDTH / 2, HEIGHT);
-    private static final Rect RIGHT = new Rect(WIDTH / 2, 0, WIDTH / 2, HEIGHT);
-
     private final FramePool pool = new FramePool();
 
     @AfterEach
-    void everyFrameIsBack() {
-        assertThat(FfmpegEncoder.framesHeldByFfmpeg()).isZero();
-        FramePool.Stats stats = pool.stats();
-        assertThat(stats.released()).isEqualTo(stats.acquired());
-        pool.close();
+    void everyFrameIsBack() throws InterruptedException {
+        FrameLeaks.assertNoneHeldThenClose(pool);
     }
 
     @ParameterizedTest
@@ -82,27 +75,14 @@ class DamageRoiQualityTest {
             ffmpeg.flush(sink);
         }
         assertThat(packets).hasSize(FRAMES);
-        double left = 0;
-        double right = 0;
         try (VideoDecoder decoder = VideoDecoder.forCodec(encoder.codec())) {
             List<DecodedPicture> decoded = new ArrayList<>();
             for (byte[] packet : packets) {
                 decoded.addAll(decoder.decode(packet));
             }
             decoded.addAll(decoder.flush());
-            assertThat(decoded).hasSize(FRAMES);
             assertThat(decoder.errors()).isZero();
-            for (int i = MEASURED_FROM; i < FRAMES; i++) {
-                left += Psnr.of(picture(i), decoded.get(i), LEFT);
-                right += Psnr.of(picture(i), decoded.get(i), RIGHT);
-            }
+            return leftAndRightPsnr(decoded);
         }
-        int measured = FRAMES - MEASURED_FROM;
-        return new double[] {left / measured, right / measured};
-    }
-
-    /** Mid-grey noise of a few dozen levels, new every frame, the same statistics on both halves. */
-    private static Noise picture(int index) {
-        return new Noise(WIDTH, HEIGHT, 1000 + index, 48);
     }
 }

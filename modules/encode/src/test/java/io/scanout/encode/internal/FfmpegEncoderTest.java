@@ -10,6 +10,7 @@ import io.scanout.core.VideoFormat;
 import io.scanout.encode.EncodeException;
 import io.scanout.encode.EncoderSettings;
 import io.scanout.encode.testing.ColourBlocks;
+import io.scanout.encode.testing.FrameLeaks;
 import io.scanout.encode.testing.YuvFrames;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,11 +28,8 @@ class FfmpegEncoderTest {
     private final FramePool pool = new FramePool();
 
     @AfterEach
-    void everyFrameIsBack() {
-        assertThat(FfmpegEncoder.framesHeldByFfmpeg()).isZero();
-        FramePool.Stats stats = pool.stats();
-        assertThat(stats.released()).isEqualTo(stats.acquired());
-        pool.close();
+    void everyFrameIsBack() throws InterruptedException {
+        FrameLeaks.assertNoneHeldThenClose(pool);
     }
 
     @ParameterizedTest

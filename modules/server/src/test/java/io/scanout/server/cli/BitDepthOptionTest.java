@@ -1,5 +1,8 @@
 package io.scanout.server.cli;
 
+import static io.scanout.server.cli.SettingsParsing.assertGoesInTheConfigFile;
+import static io.scanout.server.cli.SettingsParsing.streamOf;
+import static io.scanout.server.cli.SettingsParsing.streamOfYaml;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,14 +10,10 @@ import io.scanout.encode.BitDepth;
 import io.scanout.server.ScanoutRun;
 import io.scanout.server.StreamSettings;
 import io.scanout.server.config.ConfigException;
-import io.scanout.server.config.ConfigFile;
-import java.io.StringReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code --bit-depth} / {@code bit-depth:}: what each value gives, that a wrong one is one clear
@@ -22,16 +21,6 @@ import picocli.CommandLine;
  * is refused at start-up with a message naming it.
  */
 class BitDepthOptionTest {
-    private static StreamSettings streamOf(String... args) {
-        CommandLine.ParseResult parsed = ScanoutCommand.commandLine().parseArgs(args);
-        return ((ServeCommand) parsed.subcommand().commandSpec().userObject()).checkedSettings().streams().get(0);
-    }
-
-    private static StreamSettings streamOfYaml(String extra) {
-        return ConfigFile.parse("scanout.yaml", new StringReader(
-                "streams:\n  vm1:\n    source: synthetic:64x64@5\n" + extra)).streams().get(0);
-    }
-
     @Test
     void autoUnlessToldOtherwise() {
         assertThat(streamOf("serve").encoder().bitDepth()).isEqualTo(BitDepth.AUTO);
@@ -74,9 +63,6 @@ class BitDepthOptionTest {
 
     @Test
     void withAConfigFileTheOptionBelongsInIt(@TempDir Path dir) throws Exception {
-        Path config = Files.writeString(dir.resolve("scanout.yaml"), "streams:\n  vm1:\n    source: synthetic:64x64@5\n");
-        ScanoutRun run = ScanoutRun.of("serve", "--config", config.toString(), "--bit-depth=10");
-        assertThat(run.exitCode()).isEqualTo(ScanoutCommand.EXIT_USAGE);
-        assertThat(run.err()).contains("--bit-depth goes in the config file");
+        assertGoesInTheConfigFile(dir, "--bit-depth=10");
     }
 }

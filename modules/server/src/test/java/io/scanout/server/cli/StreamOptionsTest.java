@@ -1,5 +1,8 @@
 package io.scanout.server.cli;
 
+import static io.scanout.server.cli.SettingsParsing.assertGoesInTheConfigFile;
+import static io.scanout.server.cli.SettingsParsing.streamOf;
+import static io.scanout.server.cli.SettingsParsing.streamOfYaml;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,9 +11,6 @@ import io.scanout.encode.YuvColour;
 import io.scanout.server.ScanoutRun;
 import io.scanout.server.StreamSettings;
 import io.scanout.server.config.ConfigException;
-import io.scanout.server.config.ConfigFile;
-import java.io.StringReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 /**
  * The operator's picture controls — {@code --colour}/{@code colour:}, {@code --keep-alive}/
@@ -27,16 +26,6 @@ import picocli.CommandLine;
  * what each value gives, and that a wrong one is one clear line (exit 2) or names file, line and key.
  */
 class StreamOptionsTest {
-    private static StreamSettings streamOf(String... args) {
-        CommandLine.ParseResult parsed = ScanoutCommand.commandLine().parseArgs(args);
-        return ((ServeCommand) parsed.subcommand().commandSpec().userObject()).checkedSettings().streams().get(0);
-    }
-
-    private static StreamSettings streamOfYaml(String extra) {
-        return ConfigFile.parse("scanout.yaml", new StringReader(
-                "streams:\n  vm1:\n    source: synthetic:64x64@5\n" + extra)).streams().get(0);
-    }
-
     @Test
     void defaultsAreBt709LimitedAOneSecondKeepAliveAndNoCrop() {
         StreamSettings stream = streamOf("serve");
@@ -104,11 +93,8 @@ class StreamOptionsTest {
 
     @Test
     void withAConfigFileTheOptionsBelongInIt(@TempDir Path dir) throws Exception {
-        Path config = Files.writeString(dir.resolve("scanout.yaml"), "streams:\n  vm1:\n    source: synthetic:64x64@5\n");
         for (String option : new String[] {"--colour=bt601-full", "--keep-alive=0", "--crop=8x8+0+0"}) {
-            ScanoutRun run = ScanoutRun.of("serve", "--config", config.toString(), option);
-            assertThat(run.exitCode()).isEqualTo(ScanoutCommand.EXIT_USAGE);
-            assertThat(run.err()).contains(option.substring(0, option.indexOf('=')) + " goes in the config file");
+            assertGoesInTheConfigFile(dir, option);
         }
     }
 }

@@ -7,11 +7,7 @@ import io.scanout.core.Codec;
 import io.scanout.core.CodecConfig;
 import io.scanout.core.EncodedPacket;
 import io.scanout.core.metrics.StreamMeters;
-import io.scanout.transport.HttpTransport;
-import io.scanout.transport.StreamDirectory;
-import io.scanout.transport.StreamEndpoint;
 import io.scanout.transport.StreamHub;
-import io.scanout.transport.StreamInfo;
 import io.scanout.transport.ViewerLimits;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -43,29 +39,17 @@ class MuxHttpTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final StreamMeters meters = new StreamMeters(registry, "main");
     private StreamHub hub;
-    private HttpTransport.Running server;
+    private MuxServer server;
     private EncodedPattern source;
-
-    private record Endpoint(StreamHub hub) implements StreamEndpoint {
-        @Override
-        public StreamInfo info() {
-            return new StreamInfo(hub.streamId(), "synthetic:", WIDTH, HEIGHT, "NV12", "h264", "libx264",
-                    hub.viewers(), 30, "running");
-        }
-    }
 
     private void start(int keyframeInterval, ViewerLimits limits) {
         source = new EncodedPattern(width, height, keyframeInterval, meters);
         hub = new StreamHub("main", limits, source.encoder()::requestKeyframe, meters);
-        StreamDirectory directory = StreamDirectory.of("main", new Endpoint(hub));
-        server = MuxHandler.register(HttpTransport.builder().bind("127.0.0.1", 0).directory(directory)).build().start();
+        server = MuxServer.start(hub, WIDTH, HEIGHT);
     }
 
     @AfterEach
     void stop() {
-        if (hub != null) {
-            hub.dispose();
-        }
         if (server != null) {
             server.close();
         }
@@ -75,7 +59,7 @@ class MuxHttpTest {
     }
 
     private String url(String path) {
-        return "http://127.0.0.1:" + server.port() + path;
+        return server.url(path);
     }
 
     @ParameterizedTest
@@ -84,7 +68,7 @@ class MuxHttpTest {
         int frames = 45;
         start(15, new ViewerLimits(1000, 64L << 20, ViewerLimits.DEFAULT_MIN_KEYFRAME_INTERVAL));
         try (FfmpegPlayer player = FfmpegPlayer.play(url("/streams/main" + format.suffix()), WIDTH, HEIGHT)) {
-            awaitViewers(1);
+            server.awaitViewers(1);
             hub.connect(source.packets(frames));
             // Kept, and compared once the stream has ended, so the comparing never slows the player.
             List<byte[]> pictures = new ArrayList<>();
@@ -116,7 +100,7 @@ class MuxHttpTest {
             OutputStream request = slow.getOutputStream();
             request.write("GET /streams/main.ts HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             request.flush();
-            awaitViewers(2);
+            server.awaitViewers(2);
             hub.connect(source.livePackets(frames));
             List<byte[]> pictures = new ArrayList<>();
             int decoded = fast.decodeAll(pictures::add);
@@ -178,15 +162,5 @@ class MuxHttpTest {
             }
         }
         return best;
-    }
-
-    private void awaitViewers(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (hub.viewers() < count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + count + " viewer(s) joined within 20 s");
-            }
-            Thread.sleep(20);
-        }
     }
 }

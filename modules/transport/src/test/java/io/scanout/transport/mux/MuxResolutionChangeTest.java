@@ -15,11 +15,7 @@ import io.scanout.encode.EncoderChoice;
 import io.scanout.encode.EncoderSettings;
 import io.scanout.encode.testing.ColourBlocks;
 import io.scanout.encode.testing.YuvFrames;
-import io.scanout.transport.HttpTransport;
-import io.scanout.transport.StreamDirectory;
-import io.scanout.transport.StreamEndpoint;
 import io.scanout.transport.StreamHub;
-import io.scanout.transport.StreamInfo;
 import io.scanout.transport.ViewerLimits;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,24 +58,13 @@ class MuxResolutionChangeTest {
     private final EncodeVideo encoder = EncodeVideo.create(EncoderSettings.defaults().withEncoder(EncoderChoice.X264)
             .withKeyframeIntervalFrames(10), meters);
     private StreamHub hub;
-    private HttpTransport.Running server;
+    private MuxServer server;
 
     @TempDir
     Path dir;
 
-    private record Endpoint(StreamHub hub) implements StreamEndpoint {
-        @Override
-        public StreamInfo info() {
-            return new StreamInfo(hub.streamId(), "synthetic:", FIRST_WIDTH, FIRST_HEIGHT, "NV12", "h264", "libx264",
-                    hub.viewers(), 30, "running");
-        }
-    }
-
     @AfterEach
     void stop() {
-        if (hub != null) {
-            hub.dispose();
-        }
         if (server != null) {
             server.close();
         }
@@ -92,12 +77,11 @@ class MuxResolutionChangeTest {
         FfmpegPlayer.assumeInstalled();
         hub = new StreamHub("main", new ViewerLimits(1000, 64L << 20, ViewerLimits.DEFAULT_MIN_KEYFRAME_INTERVAL),
                 encoder::requestKeyframe, meters);
-        server = MuxHandler.register(HttpTransport.builder().bind("127.0.0.1", 0)
-                .directory(StreamDirectory.of("main", new Endpoint(hub)))).build().start();
+        server = MuxServer.start(hub, FIRST_WIDTH, FIRST_HEIGHT);
 
         CompletableFuture<Path> ts = download("/streams/main.ts", "whole.ts");
         CompletableFuture<Path> firstMp4 = download("/streams/main.mp4", "first.mp4");
-        awaitViewers(2);
+        server.awaitViewers(2);
         hub.connect(livePackets());
 
         // The first MP4 response ends at the change, while the stream goes on for two more seconds.
@@ -138,7 +122,7 @@ class MuxResolutionChangeTest {
     /** GETs {@code path} on a thread of its own and saves the body to a file once the response ends. */
     private CompletableFuture<Path> download(String path, String name) {
         return CompletableFuture.supplyAsync(() -> {
-            try (InputStream body = URI.create("http://127.0.0.1:" + server.port() + path).toURL().openStream()) {
+            try (InputStream body = URI.create(server.url(path)).toURL().openStream()) {
                 Path file = dir.resolve(name);
                 Files.write(file, body.readAllBytes());
                 return file;
@@ -192,15 +176,5 @@ class MuxResolutionChangeTest {
         assertThat(process.exitValue()).as("%s: %s", String.join(" ", command), err).isZero();
         assertThat(err).as("%s reported errors", String.join(" ", command)).isBlank();
         return out;
-    }
-
-    private void awaitViewers(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (hub.viewers() < count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + count + " viewer(s) joined within 20 s");
-            }
-            Thread.sleep(20);
-        }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.scanout.capture.rfb.RfbSettings;
 import io.scanout.capture.rfb.RfbSource;
 import io.scanout.core.Damage;
+import io.scanout.core.DmaBuf;
 import io.scanout.core.DrmFormat;
 import io.scanout.core.FrameEvent;
 import io.scanout.core.FramePool;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -93,26 +95,26 @@ class RfbDmaBufTest {
                 "copy memory not freed: " + copies.poolStats());
     }
 
-    /** A dma-buf in a format the server cannot read ends that client with a reason; nothing leaks. */
-    @Test
-    void aDmaBufInAFormatRfbCannotReadClosesTheClient() throws Exception {
-        MemfdDmaBufEndpoint endpoint = MemfdDmaBufEndpoint.manual(synthetic);
-        serve(endpoint);
-        try (RawRfbClient c = new RawRfbClient("127.0.0.1", server.port())) {
-            c.connectWithNone();
-            c.setEncodings(0);
-            c.request(false, 0, 0, WIDTH, HEIGHT);
-            RfbServerTest.await(() -> endpoint.subscribers() == 1, "client subscribed");
-            PlaneLayout nv12 = PlaneLayout.packed(DrmFormat.NV12, WIDTH, HEIGHT);
-            endpoint.emit(new FrameEvent(endpoint.toDmaBuf(nv12, ByteBuffer.allocateDirect(
-                    Math.toIntExact(nv12.requiredBytes()))), Damage.whole(), 1, System.nanoTime(), java.util.Optional.empty()));
-            assertThat(c.closedByServer()).isTrue();
+    /** Dma-bufs that an RFB client cannot be sent. */
+    enum Unreadable {
+        /** Linear, but in a format the server has no reader for. */
+        NV12_LINEAR(DrmFormat.NV12, DmaBuf.MODIFIER_LINEAR),
+        /** A format the server reads, but tiled: the CPU cannot read it row by row. */
+        XR24_Y_TILED(DrmFormat.XR24, 0x0100000000000002L); // I915_FORMAT_MOD_Y_TILED
+
+        final DrmFormat format;
+        final long modifier;
+
+        Unreadable(DrmFormat format, long modifier) {
+            this.format = format;
+            this.modifier = modifier;
         }
     }
 
-    /** A tiled dma-buf (which the CPU cannot read row by row) ends that client with a reason; nothing leaks. */
-    @Test
-    void aTiledDmaBufClosesTheClient() throws Exception {
+    /** A dma-buf the server cannot read ends that client with a reason; nothing leaks. */
+    @ParameterizedTest
+    @EnumSource(Unreadable.class)
+    void aDmaBufRfbCannotReadClosesTheClient(Unreadable unreadable) throws Exception {
         MemfdDmaBufEndpoint endpoint = MemfdDmaBufEndpoint.manual(synthetic);
         serve(endpoint);
         try (RawRfbClient c = new RawRfbClient("127.0.0.1", server.port())) {
@@ -120,11 +122,10 @@ class RfbDmaBufTest {
             c.setEncodings(0);
             c.request(false, 0, 0, WIDTH, HEIGHT);
             RfbServerTest.await(() -> endpoint.subscribers() == 1, "client subscribed");
-            PlaneLayout xr24 = PlaneLayout.packed(DrmFormat.XR24, WIDTH, HEIGHT);
-            long yTiled = 0x0100000000000002L; // I915_FORMAT_MOD_Y_TILED
-            endpoint.emit(new FrameEvent(endpoint.toDmaBuf(xr24, ByteBuffer.allocateDirect(
-                    Math.toIntExact(xr24.requiredBytes())), yTiled), Damage.whole(), 1, System.nanoTime(),
-                    java.util.Optional.empty()));
+            PlaneLayout layout = PlaneLayout.packed(unreadable.format, WIDTH, HEIGHT);
+            endpoint.emit(new FrameEvent(endpoint.toDmaBuf(layout, ByteBuffer.allocateDirect(
+                    Math.toIntExact(layout.requiredBytes())), unreadable.modifier), Damage.whole(), 1, System.nanoTime(),
+                    Optional.empty()));
             assertThat(c.closedByServer()).isTrue();
         }
     }

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scanout.core.DrmFormat;
 import io.scanout.core.input.CursorPosition;
-import io.scanout.transport.StreamEndpoint;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,17 +22,12 @@ class RfbPointerPosTest {
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.close();
-        }
-        stream.close();
-        RfbServerTest.await(() -> stream.pool.stats().outstanding() == 0, "frames still held: " + stream.pool.stats());
+        stream.closeAndAwaitFramesBack();
     }
 
     private RawRfbClient connect(int... encodings) throws Exception {
         if (server == null) {
-            server = RfbServer.start("127.0.0.1", 0, () -> Optional.<StreamEndpoint>of(stream),
-                    RfbSecurity.loopbackOnly());
+            server = stream.serve("127.0.0.1", RfbSecurity.loopbackOnly());
         }
         RawRfbClient c = new RawRfbClient("127.0.0.1", server.port());
         c.connectWithNone();

@@ -6,7 +6,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.scanout.capture.synthetic.SyntheticPattern;
 import io.scanout.core.DrmFormat;
 import io.scanout.core.Rect;
-import io.scanout.transport.StreamEndpoint;
+import io.scanout.transport.security.ConnectionLimits;
 import java.io.FileInputStream;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -41,16 +41,12 @@ class RfbProtocolTest {
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.close();
-        }
-        stream.close();
-        RfbServerTest.await(() -> stream.pool.stats().outstanding() == 0, "frames still held: " + stream.pool.stats());
+        stream.closeAndAwaitFramesBack();
     }
 
     private RawRfbClient client(RfbSecurity security) throws Exception {
         if (server == null) {
-            server = RfbServer.start("127.0.0.1", 0, () -> Optional.<StreamEndpoint>of(stream), security);
+            server = stream.serve("127.0.0.1", security);
         }
         return new RawRfbClient("127.0.0.1", server.port());
     }
@@ -124,8 +120,7 @@ class RfbProtocolTest {
 
     @Test
     void connectionsPastTheLimitOfOneAddressAreClosedAtOnceWhileTheOthersWork() throws Exception {
-        server = RfbServer.start("127.0.0.1", 0, () -> Optional.<StreamEndpoint>of(stream),
-                RfbSecurity.loopbackOnly(), new io.scanout.transport.security.ConnectionLimits(2, 100));
+        server = stream.serve("127.0.0.1", RfbSecurity.loopbackOnly(), new ConnectionLimits(2, 100));
         try (java.net.Socket first = new java.net.Socket("127.0.0.1", server.port());
              java.net.Socket second = new java.net.Socket("127.0.0.1", server.port());
              java.net.Socket third = new java.net.Socket("127.0.0.1", server.port())) {
@@ -205,8 +200,7 @@ class RfbProtocolTest {
         Optional<InetAddress> local = nonLoopbackAddress();
         if (local.isPresent()) {
             // A real non-loopback connection: the server listens on that address and the client comes from it.
-            server = RfbServer.start(local.get().getHostAddress(), 0, () -> Optional.<StreamEndpoint>of(stream),
-                    RfbSecurity.loopbackOnly());
+            server = stream.serve(local.get().getHostAddress(), RfbSecurity.loopbackOnly());
             try (RawRfbClient c = new RawRfbClient(local.get().getHostAddress(), server.port())) {
                 assertThat(c.version()).isEmpty();
                 assertThat(c.reason()).contains("only on loopback").contains("--vnc-password");

@@ -9,10 +9,8 @@ import io.scanout.core.Frame;
 import io.scanout.core.FrameEvent;
 import io.scanout.core.FramePool;
 import io.scanout.core.metrics.StreamMeters;
-import io.scanout.transport.StreamEndpoint;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,16 +31,12 @@ class RfbServerTest {
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.close();
-        }
-        stream.close();
-        await(() -> stream.pool.stats().outstanding() == 0, "frames of the stream still held: " + stream.pool.stats());
+        stream.closeAndAwaitFramesBack();
         clientPool.close();
     }
 
     private RfbServer start(RfbSecurity security) {
-        server = RfbServer.start("127.0.0.1", 0, () -> Optional.<StreamEndpoint>of(stream), security);
+        server = stream.serve("127.0.0.1", security);
         return server;
     }
 

@@ -31,8 +31,7 @@ class RfbWebSocketTest {
         if (http != null) {
             http.close();
         }
-        stream.close();
-        RfbServerTest.await(() -> stream.pool.stats().outstanding() == 0, "frames still held: " + stream.pool.stats());
+        stream.closeAndAwaitFramesBack();
         clientPool.close();
     }
 

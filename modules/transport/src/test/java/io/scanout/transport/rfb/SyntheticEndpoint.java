@@ -15,6 +15,7 @@ import io.scanout.transport.StreamEndpoint;
 import io.scanout.transport.StreamHub;
 import io.scanout.transport.StreamInfo;
 import io.scanout.transport.ViewerLimits;
+import io.scanout.transport.security.ConnectionLimits;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,6 +37,8 @@ final class SyntheticEndpoint implements StreamEndpoint {
     final List<String> inputs = new CopyOnWriteArrayList<>();
     /** Where a test puts the pointer, as a VFIO source's cursor plane would: hot, newest replayed. */
     final Sinks.Many<CursorPosition> positions = Sinks.many().replay().latest();
+    /** The RFB servers of this stream that {@link #serve} started. */
+    private final List<RfbServer> servers = new CopyOnWriteArrayList<>();
 
     SyntheticEndpoint(String id, int width, int height, int fps, DrmFormat format) {
         this.id = id;
@@ -117,5 +120,30 @@ final class SyntheticEndpoint implements StreamEndpoint {
 
     void close() {
         hub.dispose();
+    }
+
+    /**
+     * Stops every server {@link #serve} started, closes the stream, and waits until every frame its
+     * pictures took is back in its pool; fails if one is not.
+     */
+    void closeAndAwaitFramesBack() {
+        servers.forEach(RfbServer::close);
+        close();
+        RfbServerTest.await(() -> pool.stats().outstanding() == 0, "frames still held: " + pool.stats());
+    }
+
+    /** An RFB server of this stream alone, on a free port of {@code address}; stopped by {@link #closeAndAwaitFramesBack}. */
+    RfbServer serve(String address, RfbSecurity security) {
+        return started(RfbServer.start(address, 0, () -> Optional.<StreamEndpoint>of(this), security));
+    }
+
+    /** As {@link #serve(String, RfbSecurity)}, with {@code limits} on the connections. */
+    RfbServer serve(String address, RfbSecurity security, ConnectionLimits limits) {
+        return started(RfbServer.start(address, 0, () -> Optional.<StreamEndpoint>of(this), security, limits));
+    }
+
+    private RfbServer started(RfbServer server) {
+        servers.add(server);
+        return server;
     }
 }
