@@ -19,11 +19,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link FrameConverter}: a {@link Conversion} per input format and size, kept while frames
  * keep that format and size, so the per-frame path compares three fields and runs it — no object
- * is made but the output frame's reference. 32-bit RGB to NV12 or YU12 without scaling takes
- * {@link DirectConversion} where this JVM has the Vector API ({@code --add-modules
- * jdk.incubator.vector}, as the launcher runs it): 2–4 times faster than libswscale
- * (benchmarks/README.md). Everything else, and that too on a JVM without the module, is a
- * libswscale {@link ConversionPlan}, as fast as the plain-Java direct path. The system property
+ * is made but the output frame's reference. 32-bit RGB (8- or 10-bit) to NV12 or YU12, and 10-bit
+ * RGB to P010, without scaling ({@link DirectConversion#supports}) takes {@link DirectConversion}
+ * where this JVM has the Vector API ({@code --add-modules jdk.incubator.vector}, as the launcher
+ * runs it): 2–4 times faster than libswscale for 8-bit RGB, about 8–10 times for 10-bit RGB, which
+ * it also rounds once where libswscale dithers (benchmarks/README.md). Everything else, and that
+ * too on a JVM without the module, is a libswscale {@link ConversionPlan} (for 8-bit RGB as fast as
+ * the plain-Java direct path; for 10-bit RGB slower and up to 2 codes off). The system property
  * {@value #DIRECT_PROPERTY} overrides the choice ({@code true}: direct, with whichever kernel the
  * JVM has; {@code false}: libswscale for everything).
  *

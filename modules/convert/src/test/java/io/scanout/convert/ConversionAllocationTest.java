@@ -48,6 +48,7 @@ class ConversionAllocationTest {
                 Arguments.of(DrmFormat.AB24, ConvertSettings.to(DrmFormat.YU12).withThreads(2)),
                 Arguments.of(DrmFormat.RG16, ConvertSettings.to(DrmFormat.NV12)),
                 Arguments.of(DrmFormat.XR30, ConvertSettings.to(DrmFormat.P010)),
+                Arguments.of(DrmFormat.AR30, ConvertSettings.to(DrmFormat.YU12)),
                 // Through an I420 scratch frame (PixelFormats.throughFirst).
                 Arguments.of(DrmFormat.P010, ConvertSettings.to(DrmFormat.NV12)),
                 Arguments.of(DrmFormat.NV12, ConvertSettings.to(DrmFormat.YU12)

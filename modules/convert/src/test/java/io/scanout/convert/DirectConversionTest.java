@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The direct path (32-bit RGB to NV12/YU12 without libswscale) beyond what {@link
+ * The direct path (32-bit RGB to NV12/YU12, 10-bit RGB to P010, without libswscale) beyond what {@link
  * ReferenceConversionTest} checks sample by sample against the formulas with both its kernels:
  * bands on several threads, the two kernels byte for byte at every register width, crops, what
  * it takes, and chroma sited on the same columns as libswscale's.
@@ -69,53 +69,61 @@ class DirectConversionTest {
     /**
      * The Vector API kernel (the direct path's default where the JVM has the module, as in these
      * tests) and the plain-Java one compute the same codes, byte for byte: at widths narrower than
-     * one SIMD register, filling whole registers, and leaving a tail of columns, into NV12 and YU12.
+     * one SIMD register, filling whole registers, and leaving a tail of columns, from 8-bit and
+     * 10-bit RGB into NV12 and YU12, and from 10-bit RGB into P010. The input is random bytes,
+     * alpha and padding bits included, in every colorimetry's range (full range clips).
      */
-    @ParameterizedTest(name = "{0} pixels wide into {1}")
-    @MethodSource("widthsAndTargets")
-    void theVectorAndPlainJavaKernelsGiveTheSameBytes(int width, DrmFormat target) {
+    @ParameterizedTest(name = "{0} pixels wide, {1} into {2} in {3}")
+    @MethodSource("widthsAndPairs")
+    void theVectorAndPlainJavaKernelsGiveTheSameBytes(int width, DrmFormat input, DrmFormat target, Colorimetry c) {
         assertThat(RowPairKernels.whyNotVectorised().filter(why -> why.contains("--add-modules")))
                 .as("the build runs its tests with --add-modules jdk.incubator.vector").isEmpty();
         assumeTrue(RowPairKernels.vectorised(), () -> "no Vector API kernel here: " + RowPairKernels.whyNotVectorised());
         int height = 6;
-        PlaneLayout layout = PlaneLayout.of(DrmFormat.AR24, width, height, new long[] {36}, new int[] {width * 4 + 20});
+        PlaneLayout layout = PlaneLayout.of(input, width, height, new long[] {36}, new int[] {width * 4 + 20});
         Frame in = keep(pool.acquire(layout));
-        TestImages.scribble(in, 0x5a);
-        TestImages.paint(in, random(width, height, width));
-        ConvertSettings settings = ConvertSettings.to(target)
-                .withColorimetry(new Colorimetry(Colorimetry.Matrix.BT601, Colorimetry.Range.FULL));
+        Random random = new Random(width * 31L + input.ordinal());
+        for (int i = 0; i < in.buffer().capacity(); i++) {
+            in.buffer().put(i, (byte) random.nextInt(256));
+        }
+        ConvertSettings settings = ConvertSettings.to(target).withColorimetry(c);
         try (DirectConversion vector = DirectConversion.create(in.videoFormat(), settings, true);
              DirectConversion plain = DirectConversion.create(in.videoFormat(), settings, false)) {
             Frame a = keep(vector.run(in, pool));
             Frame b = keep(plain.run(in, pool));
+            assertThat(a.format()).isEqualTo(target);
             assertThat(bytes(a)).as("%s by the Vector API kernel, against the plain one", a.layout()).isEqualTo(bytes(b));
         }
     }
 
     /** The picture's bytes, plane by plane, without row padding. */
     private static byte[] bytes(Frame frame) {
-        Yuv yuv = new Yuv(frame);
-        int width = frame.width();
-        int height = frame.height();
-        byte[] all = new byte[width * height * 3 / 2];
-        int i = 0;
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                all[i++] = (byte) yuv.y(x, y);
+        PlaneLayout l = frame.layout();
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (int p = 0; p < l.planeCount(); p++) {
+            byte[] row = new byte[Math.toIntExact(l.rowBytes(p))];
+            for (int y = 0; y < l.planeHeight(p); y++) {
+                frame.buffer().get(Math.toIntExact(l.offset(p) + (long) y * l.stride(p)), row);
+                all.writeBytes(row);
             }
         }
-        for (int y = 0; y < height / 2; y++) {
-            for (int x = 0; x < width / 2; x++) {
-                all[i++] = (byte) yuv.cb(x, y);
-                all[i++] = (byte) yuv.cr(x, y);
-            }
-        }
-        return all;
+        return all.toByteArray();
     }
 
-    static Stream<Arguments> widthsAndTargets() {
-        return Stream.of(2, 6, 8, 16, 30, 64, 70, 1922)
-                .flatMap(width -> Stream.of(Arguments.of(width, DrmFormat.NV12), Arguments.of(width, DrmFormat.YU12)));
+    static Stream<Arguments> widthsAndPairs() {
+        List<Arguments> pairs = new ArrayList<>();
+        Colorimetry bt601Full = new Colorimetry(Colorimetry.Matrix.BT601, Colorimetry.Range.FULL);
+        Colorimetry bt709Full = new Colorimetry(Colorimetry.Matrix.BT709, Colorimetry.Range.FULL);
+        for (int width : new int[] {2, 6, 8, 16, 30, 64, 70, 1922}) {
+            pairs.add(Arguments.of(width, DrmFormat.AR24, DrmFormat.NV12, bt601Full));
+            pairs.add(Arguments.of(width, DrmFormat.AR24, DrmFormat.YU12, bt601Full));
+            for (Colorimetry c : List.of(Colorimetry.BT709_LIMITED, bt709Full)) {
+                pairs.add(Arguments.of(width, DrmFormat.XR30, DrmFormat.NV12, c));
+                pairs.add(Arguments.of(width, DrmFormat.AR30, DrmFormat.YU12, c));
+                pairs.add(Arguments.of(width, DrmFormat.AR30, DrmFormat.P010, c));
+            }
+        }
+        return pairs.stream();
     }
 
     @Test
@@ -153,7 +161,16 @@ class DirectConversionTest {
                 .as("odd: padded, then direct").isTrue();
         assertThat(DirectConversion.supports(xr24, ConvertSettings.to(DrmFormat.NV12).withScaling(Scaling.exactly(32, 18))))
                 .isFalse();
-        assertThat(DirectConversion.supports(xr24, ConvertSettings.to(DrmFormat.P010))).isFalse();
+        assertThat(DirectConversion.supports(xr24, ConvertSettings.to(DrmFormat.P010))).as("8-bit RGB to P010").isFalse();
+        VideoFormat xr30 = new VideoFormat(DrmFormat.XR30, 64, 36);
+        assertThat(DirectConversion.supports(xr30, ConvertSettings.to(DrmFormat.NV12))).isTrue();
+        assertThat(DirectConversion.supports(new VideoFormat(DrmFormat.AR30, 63, 35), ConvertSettings.to(DrmFormat.YU12)))
+                .isTrue();
+        assertThat(DirectConversion.supports(xr30, ConvertSettings.to(DrmFormat.P010))).isTrue();
+        assertThat(DirectConversion.supports(xr30, ConvertSettings.to(DrmFormat.NV12).withHighDepthTarget(DrmFormat.P010)))
+                .as("per-frame target P010").isTrue();
+        assertThat(DirectConversion.supports(xr30, ConvertSettings.to(DrmFormat.P010).withScaling(Scaling.exactly(32, 18))))
+                .isFalse();
         assertThat(DirectConversion.supports(new VideoFormat(DrmFormat.RG16, 64, 36), ConvertSettings.to(DrmFormat.NV12)))
                 .isFalse();
     }

@@ -37,13 +37,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Tolerances: one 8-bit code (the issue's bar); none where the pair is lossless (a 4:2:0 YUV
  * input in the output's colorimetry at the same depth, or limited range going from 8 to 10 bits).
- * P010 outputs: {@value #P010_CODES} 10-bit codes, under the bar of one 8-bit code (4). Measured:
- * 8-bit RGB to P010 within 1, YUV inputs within 2; 10-bit RGB (XR30, AR30) up to 3 on luma, because
- * libswscale writes white at 943 rather than 940, as if scaling 8-bit codes by 1023/255 and not by
- * 4; RG16 up to 3, from its expansion to 8-bit RGB by bit replication before the 10-bit step.
- * 10-bit inputs to 8-bit outputs: {@value #TEN_BIT_TO_EIGHT_CODES} codes, because libswscale
- * dithers (an 8×8 ordered pattern in place of rounding) whenever its source has more than 8 bits,
- * whatever its dither option says.
+ * The direct path (32-bit RGB, 8- or 10-bit, to NV12 and YU12; 10-bit RGB to P010) rounds once
+ * from full precision: one code everywhere, P010 included ({@value #DIRECT_P010_CODES} 10-bit code).
+ * Only libswscale needs more, and only libswscale is given it: P010 outputs {@value #P010_CODES}
+ * 10-bit codes, under the bar of one 8-bit code (4). Measured: 8-bit RGB to P010 within 1, YUV
+ * inputs within 2; 10-bit RGB (XR30, AR30) up to 3 on luma, because libswscale writes white at 943
+ * rather than 940, as if scaling 8-bit codes by 1023/255 and not by 4; RG16 up to 3, from its
+ * expansion to 8-bit RGB by bit replication before the 10-bit step. 10-bit inputs (XR30, AR30,
+ * P010) to 8-bit outputs through libswscale: {@value #TEN_BIT_TO_EIGHT_CODES} codes, because
+ * libswscale dithers (an 8×8 ordered pattern in place of rounding) whenever its source has more
+ * than 8 bits, whatever its dither option says. The direct paths are held to the direct path's
+ * tolerance and its two-row chroma filter, so a 10-bit RGB conversion the converter still sent to
+ * libswscale fails them (its dither, its 943, its four-row chroma filter).
  *
  * <p>YUV pictures whose range or matrix changes keep their samples in the nominal range (8-bit Y
  * 16..235, Cb/Cr 16..240): how codes outside it are clipped, before or after the chroma filter, in
@@ -51,15 +56,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  * above the formula's). A copy or a change of depth alone takes every code.
  *
  * <p>The paths: the direct path with the Vector API kernel (the default where the JVM has it, as
- * these tests run) and with the plain-Java kernel, for 32-bit RGB to NV12/YU12; libswscale for
+ * these tests run) and with the plain-Java kernel, for 32-bit RGB to NV12/YU12 and 10-bit RGB to
+ * P010 ({@link DirectConversion#supports} lists the pairs); libswscale for
  * every pair ({@code -Dscanout.convert.direct=false} makes it take the 32-bit RGB ones as well).
  * Two threads per conversion and a picture of several bands, so the helper threads take part.
  */
 class ReferenceConversionTest {
-    /** 10-bit inputs (XR30, AR30, P010) to 8-bit outputs, see the class comment. */
+    /** 10-bit inputs (XR30, AR30, P010) to 8-bit outputs through libswscale, see the class comment. */
     static final int TEN_BIT_TO_EIGHT_CODES = 2;
-    /** P010 outputs, in 10-bit codes: see the class comment. */
+    /** P010 outputs through libswscale, in 10-bit codes: see the class comment. */
     static final int P010_CODES = 3;
+    /** P010 outputs of the direct path (10-bit RGB), in 10-bit codes. */
+    static final int DIRECT_P010_CODES = 1;
     private static final int WIDTH = 45;
     private static final int HEIGHT = 71;
     private static final Colorimetry[] ALL = {
@@ -106,9 +114,7 @@ class ReferenceConversionTest {
             for (DrmFormat target : List.of(DrmFormat.NV12, DrmFormat.YU12, DrmFormat.P010)) {
                 for (Colorimetry c : ALL) {
                     for (Path path : Path.values()) {
-                        boolean direct = path != Path.LIBSWSCALE;
-                        VideoFormat format = new VideoFormat(in, WIDTH, HEIGHT);
-                        if (!direct || DirectConversion.supports(format, ConvertSettings.to(target))) {
+                        if (path == Path.LIBSWSCALE || takesTheDirectPath(in, target)) {
                             out.add(Arguments.of(in, target, c, path));
                         }
                     }
@@ -116,6 +122,29 @@ class ReferenceConversionTest {
             }
         }
         return out.stream();
+    }
+
+    /**
+     * The pairs the direct path takes, listed here rather than asked of {@link
+     * DirectConversion#supports}, so that a pair dropped from it (sent back to libswscale, with its
+     * dither and its looser tolerance) fails these tests instead of leaving them.
+     */
+    static boolean takesTheDirectPath(DrmFormat input, DrmFormat target) {
+        boolean eightBitRgb = input == DrmFormat.XR24 || input == DrmFormat.AR24 || input == DrmFormat.XB24
+                || input == DrmFormat.AB24;
+        boolean tenBitRgb = input == DrmFormat.XR30 || input == DrmFormat.AR30;
+        return eightBitRgb && target != DrmFormat.P010 || tenBitRgb;
+    }
+
+    /** {@link #takesTheDirectPath} is the direct path's own list, pair for pair. */
+    @Test
+    void theDirectPathTakesTheListedPairs() {
+        for (DrmFormat in : DrmFormat.values()) {
+            for (DrmFormat target : List.of(DrmFormat.NV12, DrmFormat.YU12, DrmFormat.P010)) {
+                assertThat(DirectConversion.supports(new VideoFormat(in, WIDTH, HEIGHT), ConvertSettings.to(target)))
+                        .as("%s -> %s direct", in, target).isEqualTo(takesTheDirectPath(in, target));
+            }
+        }
     }
 
     /**
@@ -141,7 +170,7 @@ class ReferenceConversionTest {
             Frame out = keep(converter.convert(in));
             assertThat(out.videoFormat()).isEqualTo(new VideoFormat(target, WIDTH + 1, HEIGHT + 1));
             Picture want = ReferenceConversion.expected(in, settings, path.filter(input, settings));
-            assertMatches(out, want, tolerance(input, settings), input + " -> " + target + " in " + colorimetry
+            assertMatches(out, want, tolerance(input, settings, path), input + " -> " + target + " in " + colorimetry
                     + " by " + path);
             assertThat(samples(keep(converter.convert(packed)))).as("the same picture packed, without padding")
                     .isEqualTo(samples(out));
@@ -196,7 +225,7 @@ class ReferenceConversionTest {
     }
 
     /** Tolerance in codes of the output, see the class comment. */
-    private static int tolerance(DrmFormat input, ConvertSettings settings) {
+    private static int tolerance(DrmFormat input, ConvertSettings settings, Path path) {
         Colorimetry in = settings.yuvInput();
         Colorimetry out = settings.colorimetry();
         int inBits = input.bitsPerComponent();
@@ -205,6 +234,9 @@ class ReferenceConversionTest {
                 && (inBits == outBits || inBits < outBits && out.range() == Colorimetry.Range.LIMITED);
         if (lossless) {
             return 0;
+        }
+        if (path != Path.LIBSWSCALE) {
+            return outBits == 10 ? DIRECT_P010_CODES : 1;
         }
         if (outBits == 10) {
             return P010_CODES;

@@ -9,8 +9,10 @@ import io.scanout.core.Rect;
 import io.scanout.core.VideoFormat;
 
 /**
- * The common conversions without libswscale: 32-bit RGB (XR24, AR24, XB24, AB24) to NV12 or YU12
- * at the same size, in any {@link io.scanout.convert.Colorimetry}, reading the input's plane
+ * The common conversions without libswscale: 32-bit RGB (XR24, AR24, XB24, AB24, and the 10-bit
+ * XR30, AR30) to NV12 or YU12, and 10-bit RGB to P010, at the same size, in any {@link
+ * io.scanout.convert.Colorimetry}, rounding once from the input's full precision (libswscale
+ * dithers 10-bit sources into 8-bit codes and writes P010 white as 943, not 940), reading the input's plane
  * where its layout says and writing the output's (a {@link RowPairKernel} does the arithmetic). A crop
  * is an offset into the input; an odd-sized picture is first padded by repeating its edge
  * ({@link EdgePadding}), as the libswscale path does. Scaling goes to {@link ConversionPlan}.
@@ -49,25 +51,23 @@ public final class DirectConversion implements Conversion, BandWorkers.Job {
         this.output = output;
         this.region = region;
         this.pad = !EdgePadding.isEven(new VideoFormat(input.format(), region.width(), region.height()));
-        this.interleaved = output.format() == DrmFormat.NV12;
+        this.interleaved = output.format() != DrmFormat.YU12;
         this.outputLayout = PlaneLayout.packed(output.format(), output.width(), output.height(),
                 FramePool.STRIDE_ALIGNMENT);
         int pairs = output.height() / 2;
         int bands = (pairs + PAIRS_PER_BAND - 1) / PAIRS_PER_BAND;
         int threads = settings.threadsFor((long) output.width() * output.height());
         this.workers = new BandWorkers(this, bands, threads, "scanout-convert");
-        this.kernel = RowPairKernels.create(input.format(), settings.colorimetry(), output.width(), workers.threads(),
-                vectorKernel);
+        this.kernel = RowPairKernels.create(input.format(), output.format(), settings.colorimetry(), output.width(),
+                workers.threads(), vectorKernel);
     }
 
     /**
      * Whether frames of {@code input} take the direct path under {@code settings}: 32-bit RGB to
-     * NV12 or YU12, nothing scaled (a crop or an odd size may be).
+     * NV12 or YU12, 10-bit RGB (XR30, AR30) to P010 too, nothing scaled (a crop or an odd size may be).
      */
     public static boolean supports(VideoFormat input, ConvertSettings settings) {
-        if (!FixedPointCoefficients.supports(input.format())
-                || settings.targetFor(input.format()) != DrmFormat.NV12
-                && settings.targetFor(input.format()) != DrmFormat.YU12) {
+        if (!FixedPointCoefficients.supports(input.format(), settings.targetFor(input.format()))) {
             return false;
         }
         Rect region = ConversionPlan.region(input, settings.crop());

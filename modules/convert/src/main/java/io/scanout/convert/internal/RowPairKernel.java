@@ -3,8 +3,9 @@ package io.scanout.convert.internal;
 import io.scanout.core.Frame;
 
 /**
- * The arithmetic of {@link DirectConversion}: two rows of 32-bit RGB pixels to two rows of 8-bit
- * luma and one row of 4:2:0 chroma, within one code of {@link io.scanout.convert.Colorimetry}'s
+ * The arithmetic of {@link DirectConversion}: two rows of 32-bit RGB pixels to two rows of luma
+ * and one row of 4:2:0 chroma (8-bit codes, or P010's 10-bit codes in the high bits of 16-bit
+ * little-endian words), within one code of {@link io.scanout.convert.Colorimetry}'s
  * formulas and with the chroma siting of {@link RgbToYuv420}. {@link RowPairKernels#create} picks
  * the Vector API kernel where the JVM has the module, the plain-Java one otherwise.
  *
@@ -26,9 +27,9 @@ interface RowPairKernel {
      * @param bottom      the first pixel of the lower row
      * @param lumaTop     where the upper row's luma goes
      * @param lumaBottom  where the lower row's luma goes
-     * @param cb          where the row's Cb goes (NV12: the interleaved CbCr row)
-     * @param cr          where the row's Cr goes (ignored for NV12)
-     * @param interleaved NV12's CbCr pairs rather than I420's separate planes
+     * @param cb          where the row's Cb goes (NV12, P010: the interleaved CbCr row)
+     * @param cr          where the row's Cr goes (ignored for NV12 and P010)
+     * @param interleaved NV12's or P010's CbCr pairs rather than I420's separate planes
      * @param worker      the calling worker, 0 to the kernel's workers − 1
      */
     void rowPair(long top, long bottom, long lumaTop, long lumaBottom, long cb, long cr, boolean interleaved,

@@ -31,9 +31,13 @@ public final class RowPairKernels {
         return java.util.Optional.ofNullable(WITHOUT_VECTOR);
     }
 
-    /** The Vector API kernel if {@code vector} (the caller checked {@link #vectorised()}), else the plain one. */
-    static RowPairKernel create(DrmFormat input, Colorimetry colorimetry, int width, int workers, boolean vector) {
-        FixedPointCoefficients coefficients = new FixedPointCoefficients(input, colorimetry);
+    /**
+     * The Vector API kernel if {@code vector} (the caller checked {@link #vectorised()}), else the
+     * plain one, writing P010's 10-bit codes for {@code target} P010 and 8-bit codes otherwise.
+     */
+    static RowPairKernel create(DrmFormat input, DrmFormat target, Colorimetry colorimetry, int width, int workers,
+                                boolean vector) {
+        FixedPointCoefficients coefficients = new FixedPointCoefficients(input, colorimetry, target == DrmFormat.P010);
         return vector ? vector(coefficients, width, workers) : new RgbToYuv420(coefficients, width, workers);
     }
 
