@@ -101,7 +101,7 @@ public class ConvertBenchmark {
         out.release();
     }
 
-    /** The direct path with its plain-Java kernel (XR24 only; the others measure nothing). */
+    /** The direct path with its plain-Java kernel (RGB into what it takes: XR24, XR30; the others measure nothing). */
     @Benchmark
     public void convertPlainJava(Blackhole blackhole) {
         if (plainJava != null) {

@@ -25,7 +25,7 @@ final class VectorTileHash implements TileHash {
         for (int i = at; i < at + wholeRegisters; i += STEP, s += INTS.length()) {
             IntVector words = IntVector.fromByteBuffer(INTS, bytes, i, LITTLE);
             IntVector.fromArray(INTS, state, s)
-                    .add(words.mul(PRIME_2))
+                    .add(words)
                     .lanewise(VectorOperators.ROL, 13)
                     .mul(PRIME_1)
                     .intoArray(state, s);
