@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * RGB to P010, without scaling ({@link DirectConversion#supports}) takes {@link DirectConversion}
  * where this JVM has the Vector API ({@code --add-modules jdk.incubator.vector}, as the launcher
  * runs it): 2–4 times faster than libswscale for 8-bit RGB, about 8–10 times for 10-bit RGB, which
- * it also rounds once where libswscale dithers (benchmarks/README.md). Everything else, and that
- * too on a JVM without the module, is a libswscale {@link ConversionPlan} (for 8-bit RGB as fast as
- * the plain-Java direct path; for 10-bit RGB slower and up to 2 codes off). The system property
+ * it also rounds once where libswscale dithers (benchmarks/README.md). On a JVM without the module
+ * 10-bit RGB still goes direct, with the plain-Java kernel (2.5 times faster than libswscale, and
+ * within one code where libswscale is 2 off), while 8-bit RGB goes to libswscale, as fast as that
+ * kernel. Everything else is a libswscale {@link ConversionPlan}. The system property
  * {@value #DIRECT_PROPERTY} overrides the choice ({@code true}: direct, with whichever kernel the
  * JVM has; {@code false}: libswscale for everything).
  *
@@ -40,19 +41,23 @@ final class PlannedFrameConverter implements FrameConverter {
     private final ConvertSettings settings;
     private final FramePool pool;
     private final ExclusiveUse use;
-    private final boolean direct;
+    /** The direct path's override: null for the default choice (see above). */
+    private final Boolean direct;
     private DrmFormat preparedFormat;
     private int preparedWidth;
     private int preparedHeight;
     private Conversion plan;
 
     PlannedFrameConverter(ConvertSettings settings, FramePool pool) {
-        this(settings, pool, Boolean.parseBoolean(System.getProperty(DIRECT_PROPERTY,
-                String.valueOf(RowPairKernels.vectorised()))));
+        this(settings, pool, System.getProperty(DIRECT_PROPERTY) == null ? null
+                : Boolean.parseBoolean(System.getProperty(DIRECT_PROPERTY)));
     }
 
-    /** With the direct path for what it supports ({@code direct}), or libswscale for everything. */
-    PlannedFrameConverter(ConvertSettings settings, FramePool pool, boolean direct) {
+    /**
+     * With the direct path for what it supports ({@code direct} true), libswscale for everything
+     * (false), or the default choice (null).
+     */
+    PlannedFrameConverter(ConvertSettings settings, FramePool pool, Boolean direct) {
         if (settings == null || pool == null) {
             throw new IllegalArgumentException("settings and pool are required");
         }
@@ -122,11 +127,20 @@ final class PlannedFrameConverter implements FrameConverter {
         return plan.run(input, pool);
     }
 
+    private boolean goesDirect(VideoFormat input) {
+        if (!DirectConversion.supports(input, settings)) {
+            return false;
+        }
+        if (direct != null) {
+            return direct;
+        }
+        return RowPairKernels.vectorised() || input.format().bitsPerComponent() > 8;
+    }
+
     /** (Re)makes the plan for a new input format or size. */
     private void prepare(VideoFormat input) {
         freePlan();
-        plan = direct && DirectConversion.supports(input, settings) ? DirectConversion.create(input, settings)
-                : ConversionPlan.create(input, settings);
+        plan = goesDirect(input) ? DirectConversion.create(input, settings) : ConversionPlan.create(input, settings);
         preparedFormat = input.format();
         preparedWidth = input.width();
         preparedHeight = input.height();

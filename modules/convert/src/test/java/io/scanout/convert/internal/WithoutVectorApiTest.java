@@ -36,7 +36,8 @@ class WithoutVectorApiTest {
         }
         assertThat(output).as("its output").doesNotContain("Exception", "Error")
                 .contains("vectorised=false", "because=the JVM runs without --add-modules jdk.incubator.vector",
-                        "hashes=false", "changed tiles=0 then 1", "converted=NV12 64x48");
+                        "hashes=false", "changed tiles=0 then 1", "converted=NV12 64x48",
+                        "XR30 64x48 to NV12 64x48, direct (plain Java", "converted 10-bit=NV12 64x48");
         assertThat(process.exitValue()).as(output).isZero();
     }
 
@@ -56,6 +57,15 @@ class WithoutVectorApiTest {
                 Frame out = converter.convert(frame);
                 System.out.println("converted=" + out.format() + " " + out.width() + "x" + out.height());
                 out.release();
+                // 10-bit RGB goes direct even here: the plain-Java kernel beats libswscale and does not dither.
+                Frame deep = pool.acquire(new VideoFormat(DrmFormat.XR30, 64, 48));
+                try {
+                    out = converter.convert(deep);
+                    System.out.println("converted 10-bit=" + out.format() + " " + out.width() + "x" + out.height());
+                    out.release();
+                } finally {
+                    deep.release();
+                }
             } finally {
                 frame.release();
             }
