@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,15 +29,9 @@ class ColourConversionTest {
         new Colorimetry(Colorimetry.Matrix.BT601, Colorimetry.Range.LIMITED),
         new Colorimetry(Colorimetry.Matrix.BT601, Colorimetry.Range.FULL)};
 
-    private final FramePool pool = new FramePool();
-    private final List<Frame> toRelease = new ArrayList<>();
-
-    @AfterEach
-    void noLeaks() {
-        toRelease.forEach(Frame::release);
-        assertThat(pool.stats().outstanding()).as("frames not released").isZero();
-        pool.close();
-    }
+    @RegisterExtension
+    final KeptFrames frames = new KeptFrames();
+    private final FramePool pool = frames.pool();
 
     static Stream<Arguments> yuvInputsAndColorimetries() {
         List<Arguments> out = new ArrayList<>();
@@ -196,7 +190,6 @@ class ColourConversionTest {
     }
 
     private Frame keep(Frame frame) {
-        toRelease.add(frame);
-        return frame;
+        return frames.keep(frame);
     }
 }

@@ -8,12 +8,11 @@ import io.scanout.core.Frame;
 import io.scanout.core.FramePool;
 import io.scanout.core.Rect;
 import io.scanout.core.VideoFormat;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntBinaryOperator;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,15 +20,9 @@ class CropAndScaleTest {
     private static final int GREY = 0x808080;
     private static final int RED = 0xff0000;
 
-    private final FramePool pool = new FramePool();
-    private final List<Frame> toRelease = new ArrayList<>();
-
-    @AfterEach
-    void noLeaks() {
-        toRelease.forEach(Frame::release);
-        assertThat(pool.stats().outstanding()).as("frames not released").isZero();
-        pool.close();
-    }
+    @RegisterExtension
+    final KeptFrames frames = new KeptFrames();
+    private final FramePool pool = frames.pool();
 
     private static IntBinaryOperator gradient() {
         return (x, y) -> (x * 5 & 0xff) << 16 | (y * 7 & 0xff) << 8 | (x + y) * 3 & 0xff;
@@ -264,7 +257,6 @@ class CropAndScaleTest {
     }
 
     private Frame keep(Frame frame) {
-        toRelease.add(frame);
-        return frame;
+        return frames.keep(frame);
     }
 }

@@ -18,8 +18,8 @@ import java.util.Random;
 import java.util.function.IntBinaryOperator;
 import java.util.stream.Stream;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,15 +31,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * it takes, and chroma sited on the same columns as libswscale's.
  */
 class DirectConversionTest {
-    private final FramePool pool = new FramePool();
-    private final List<Frame> toRelease = new ArrayList<>();
-
-    @AfterEach
-    void noLeaks() {
-        toRelease.forEach(Frame::release);
-        assertThat(pool.stats().outstanding()).as("frames not released").isZero();
-        pool.close();
-    }
+    @RegisterExtension
+    final KeptFrames frames = new KeptFrames();
+    private final FramePool pool = frames.pool();
 
     /** The stage's converter with the direct path on (without the Vector API it is off by default). */
     private static FrameConverter direct(ConvertSettings settings, FramePool pool) {
@@ -215,7 +209,6 @@ class DirectConversionTest {
     }
 
     private Frame keep(Frame frame) {
-        toRelease.add(frame);
-        return frame;
+        return frames.keep(frame);
     }
 }

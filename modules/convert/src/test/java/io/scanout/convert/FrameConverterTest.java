@@ -1,9 +1,9 @@
 package io.scanout.convert;
 
-import com.sun.jna.Pointer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.jna.Pointer;
 import io.scanout.core.DmaBuf;
 import io.scanout.core.DrmFormat;
 import io.scanout.core.Frame;
@@ -11,11 +11,9 @@ import io.scanout.core.FramePool;
 import io.scanout.core.PlaneLayout;
 import io.scanout.core.VideoFormat;
 import io.scanout.core.nativeio.LibC;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.IntBinaryOperator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -28,15 +26,9 @@ class FrameConverterTest {
     /** The bar: at most one 8-bit code value from the formula. */
     private static final int TOLERANCE = 1;
 
-    private final FramePool pool = new FramePool();
-    private final List<Frame> toRelease = new ArrayList<>();
-
-    @AfterEach
-    void noLeaks() {
-        toRelease.forEach(Frame::release);
-        assertThat(pool.stats().outstanding()).as("frames not released").isZero();
-        pool.close();
-    }
+    @RegisterExtension
+    final KeptFrames frames = new KeptFrames();
+    private final FramePool pool = frames.pool();
 
     @ParameterizedTest
     @EnumSource(value = DrmFormat.class, names = {"NV12", "YU12"})
@@ -204,7 +196,6 @@ class FrameConverterTest {
     }
 
     private Frame keep(Frame frame) {
-        toRelease.add(frame);
-        return frame;
+        return frames.keep(frame);
     }
 }

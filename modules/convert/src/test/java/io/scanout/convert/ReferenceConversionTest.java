@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -98,15 +98,9 @@ class ReferenceConversionTest {
         }
     }
 
-    private final FramePool pool = new FramePool();
-    private final List<Frame> toRelease = new ArrayList<>();
-
-    @AfterEach
-    void noLeaks() {
-        toRelease.forEach(Frame::release);
-        assertThat(pool.stats().outstanding()).as("frames not released").isZero();
-        pool.close();
-    }
+    @RegisterExtension
+    final KeptFrames frames = new KeptFrames();
+    private final FramePool pool = frames.pool();
 
     static Stream<Arguments> everyPair() {
         List<Arguments> out = new ArrayList<>();
@@ -477,7 +471,6 @@ class ReferenceConversionTest {
     }
 
     private Frame keep(Frame frame) {
-        toRelease.add(frame);
-        return frame;
+        return frames.keep(frame);
     }
 }
