@@ -2,17 +2,18 @@ package io.scanout.convert;
 
 import io.scanout.convert.internal.Conversion;
 import io.scanout.convert.internal.ConversionPlan;
-import io.scanout.convert.internal.DirectConversion;
-import io.scanout.convert.internal.RowPairKernels;
 import io.scanout.convert.internal.DamageMapping;
+import io.scanout.convert.internal.DepthReduction;
+import io.scanout.convert.internal.DirectConversion;
 import io.scanout.convert.internal.ExclusiveUse;
+import io.scanout.convert.internal.RowPairKernels;
 import io.scanout.core.Damage;
-import io.scanout.core.nativeio.DmaBufCpuCopy;
 import io.scanout.core.DrmFormat;
 import io.scanout.core.Frame;
 import io.scanout.core.FramePool;
 import io.scanout.core.PlaneLayout;
 import io.scanout.core.VideoFormat;
+import io.scanout.core.nativeio.DmaBufCpuCopy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * it also rounds once where libswscale dithers (benchmarks/README.md). On a JVM without the module
  * 10-bit RGB still goes direct, with the plain-Java kernel (2.5 times faster than libswscale, and
  * within one code where libswscale is 2 off), while 8-bit RGB goes to libswscale, as fast as that
- * kernel. Everything else is a libswscale {@link ConversionPlan}. The system property
+ * kernel. P010 into an 8-bit target of the same colours is rounded in plain Java
+ * ({@link DepthReduction}), where libswscale dithers. Everything else is a libswscale
+ * {@link ConversionPlan}. The system property
  * {@value #DIRECT_PROPERTY} overrides the choice ({@code true}: direct, with whichever kernel the
  * JVM has; {@code false}: libswscale for everything).
  *
@@ -140,7 +143,9 @@ final class PlannedFrameConverter implements FrameConverter {
     /** (Re)makes the plan for a new input format or size. */
     private void prepare(VideoFormat input) {
         freePlan();
-        plan = goesDirect(input) ? DirectConversion.create(input, settings) : ConversionPlan.create(input, settings);
+        plan = goesDirect(input) ? DirectConversion.create(input, settings)
+                : direct != Boolean.FALSE && DepthReduction.supports(input, settings) ? DepthReduction.create(input, settings)
+                : ConversionPlan.create(input, settings);
         preparedFormat = input.format();
         preparedWidth = input.width();
         preparedHeight = input.height();
