@@ -14,12 +14,12 @@ import java.util.List;
 /**
  * Finds which square tiles of a frame differ from the previous frame of the same layout, and
  * keeps a copy of the previous frame (for keep-alives), copying into it only the tiles that differ.
- * Where the JVM has the Vector API the tiles are told apart by a {@link TileHash} of each of their
+ * Where the JVM has the Vector API the tiles are told apart by a {@link TileHash} of their
  * 32-bit columns: an unchanged frame is read once, and only the digests (a tile row's at a time,
- * 15 KiB for a 4K XR24 row) are read besides. Without it each row is compared with the copy
+ * 4 KiB for a 4K XR24 row) are read besides. Without it each row is compared with the copy
  * ({@link ByteBuffer#mismatch}, which the JDK runs as a vectorised memcmp): exact, but reading the
  * copy too. The hash misses no change confined to one word of a column, and any other only by a
- * 32-bit collision in every column it touches. Nothing is allocated per frame.
+ * 32-bit collision in every state int it touches. Nothing is allocated per frame.
  *
  * <p>Every plane counts: for 4:2:0 formats a tile covers the luma and the chroma under it. Row
  * padding past the picture is never compared. Owns its copy (a frame from the pool);
@@ -38,9 +38,11 @@ public final class TileDiff implements AutoCloseable {
     private final ByteBuffer referenceBytes;
     /** Null without the Vector API: then frames are compared with {@link #reference} byte by byte. */
     private final TileHash hash;
-    /** Where each plane's columns start in a tile row's state, and how many there are (with {@link #hash}). */
+    /** How each plane's rows fold into state (with {@link #hash}): the longest chain its tiles allow. */
+    private final FoldShape[] planeShape;
+    /** Where each plane's state starts in a tile row's, and how many ints it has (with {@link #hash}). */
     private final int[] planeState;
-    private final int[] planeColumns;
+    private final int[] planeStateInts;
     /** The state ints of one tile row: every plane's columns (with {@link #hash}). */
     private final int bandInts;
     /** Every tile row's column hashes in the previous frame, {@link #bandInts} each (with {@link #hash}). */
@@ -77,13 +79,15 @@ public final class TileDiff implements AutoCloseable {
         // Every format's tile segments are whole words from 16 pixels up; were one not, a word
         // would straddle two tiles, so bytes would be compared instead.
         this.hash = Arrays.stream(tileBytes).allMatch(b -> b % Integer.BYTES == 0) ? hash : null;
+        this.planeShape = new FoldShape[layout.planeCount()];
         this.planeState = new int[layout.planeCount()];
-        this.planeColumns = new int[layout.planeCount()];
+        this.planeStateInts = new int[layout.planeCount()];
         int ints = 0;
-        for (int p = 0; p < layout.planeCount(); p++) {
+        for (int p = 0; this.hash != null && p < layout.planeCount(); p++) {
+            planeShape[p] = FoldShape.forTiles(this.hash.lanes(), tileBytes[p] / Integer.BYTES);
             planeState[p] = ints;
-            planeColumns[p] = TileHash.stateInts(layout.rowBytes(p));
-            ints += planeColumns[p];
+            planeStateInts[p] = planeShape[p].stateInts(layout.rowBytes(p));
+            ints += planeStateInts[p];
         }
         this.bandInts = ints;
         this.digests = this.hash == null ? null : new int[Math.multiplyExact(tilesY, bandInts)];
@@ -211,7 +215,7 @@ public final class TileDiff implements AutoCloseable {
             int planeStart = Math.toIntExact(layout.offset(p));
             int endRow = Math.min(layout.planeHeight(p), (tileY + 1) * tileSize / verticalSubsampling[p]);
             for (int row = tileY * tileSize / verticalSubsampling[p]; row < endRow; row++) {
-                hash.foldRow(current, planeStart + row * stride, rowBytes, bandState, planeState[p]);
+                hash.foldRow(current, planeStart + row * stride, rowBytes, planeShape[p], bandState, planeState[p]);
             }
         }
     }
@@ -224,12 +228,14 @@ public final class TileDiff implements AutoCloseable {
         boolean differs = false;
         int band = tileY * bandInts;
         for (int p = 0; p < layout.planeCount(); p++) {
-            int columns = tileBytes[p] / Integer.BYTES;
-            int from = tileX * columns;
-            if (from >= planeColumns[p]) {
+            long rowBytes = layout.rowBytes(p);
+            int rowWords = (int) ((rowBytes + Integer.BYTES - 1) / Integer.BYTES);
+            int tileWords = tileBytes[p] / Integer.BYTES;
+            if (tileX * tileWords >= rowWords) {
                 continue;
             }
-            int to = Math.min(from + columns, planeColumns[p]);
+            int from = planeShape[p].stateIndex(tileX * tileWords, rowBytes);
+            int to = planeShape[p].stateIndex(Math.min((tileX + 1) * tileWords, rowWords), rowBytes);
             int at = planeState[p];
             if (Arrays.mismatch(bandState, at + from, at + to, digests, band + at + from, band + at + to) >= 0) {
                 System.arraycopy(bandState, at + from, digests, band + at + from, to - from);

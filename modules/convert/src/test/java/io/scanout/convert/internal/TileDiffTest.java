@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TileDiffTest {
     /** The diff under test: by tile digests, as this build's JVM runs it (TileDiffByteComparisonTest: by bytes). */
@@ -95,6 +96,34 @@ class TileDiffTest {
                 }
             } finally {
                 copy.release();
+            }
+        } finally {
+            a.release();
+            b.release();
+        }
+    }
+
+    /**
+     * At every tile size (with the Vector API: every length of hash chain, 16-pixel tiles folding a
+     * register per state, 128-pixel ones two chunks of four), one word changed anywhere in any tile,
+     * a ragged right and bottom edge included, is found in exactly that tile.
+     */
+    @ParameterizedTest(name = "{0}-pixel tiles")
+    @ValueSource(ints = {16, 32, 64, 128})
+    void aWordChangedAnywhereIsFoundInExactlyItsTile(int tileSize) {
+        Frame a = noise(DrmFormat.XR24, 1000, 300, 8);
+        Frame b = copyOf(a);
+        Random random = new Random(tileSize);
+        int stride = b.layout().stride(0);
+        try (TileDiff diff = newDiff(a.layout(), tileSize, pool, views)) {
+            diff.prime(a);
+            for (int tileY = 0; tileY < diff.tilesY(); tileY++) {
+                for (int tileX = 0; tileX < diff.tilesX(); tileX++) {
+                    int x = Math.min(1000 - 1, tileX * tileSize + random.nextInt(tileSize));
+                    int y = Math.min(300 - 1, tileY * tileSize + random.nextInt(tileSize));
+                    b.buffer().putInt(y * stride + 4 * x, b.buffer().getInt(y * stride + 4 * x) ^ (1 << random.nextInt(32)));
+                    assertChangedOnly(diff, b, tileX, tileY);
+                }
             }
         } finally {
             a.release();
