@@ -31,7 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * {@link DetectChanges}' hot path on an XR24 frame of the synthetic picture, at 1920×1080 and
  * 3840×2160: comparing an unchanged frame (in memory of its own, as a source's next frame is)
- * with the stage's copy of the previous one in 64×64 tiles, next to the physical floor measured in
+ * with the previous one in 64×64 tiles (by their hashes where the JVM has the Vector API, as this
+ * benchmark's does), next to the physical floor measured in
  * the same run — reading the frame's bytes once as fast as this JVM can, summing them in SIMD
  * registers with the Vector API ({@code readFloor}; {@code readFloorScalar} sums them a long at a
  * time). Also a frame where one tile changed, which adds that tile's copy.
