@@ -77,31 +77,13 @@ public record EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, 
         }
     }
 
-    /** Settings with damage regions of interest on, the default. */
-    public EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, int keyframeIntervalFrames,
-                           int frameRate, String devicePath, boolean intraRefresh, YuvColour colour,
-                           BitDepth bitDepth) {
-        this(encoder, codec, bitrate, keyframeIntervalFrames, frameRate, devicePath, intraRefresh, colour, bitDepth,
-                true);
-    }
-
-    /** Settings with {@link BitDepth#AUTO}. */
-    public EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, int keyframeIntervalFrames,
-                           int frameRate, String devicePath, boolean intraRefresh, YuvColour colour) {
-        this(encoder, codec, bitrate, keyframeIntervalFrames, frameRate, devicePath, intraRefresh, colour,
-                BitDepth.AUTO);
-    }
-
-    /** Settings in BT.709 limited range, the default colour. */
-    public EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, int keyframeIntervalFrames,
-                           int frameRate, String devicePath, boolean intraRefresh) {
-        this(encoder, codec, bitrate, keyframeIntervalFrames, frameRate, devicePath, intraRefresh,
-                YuvColour.BT709_LIMITED);
-    }
-
-    /** Settings without a device path or intra refresh: the first render node, periodic keyframes. */
+    /**
+     * Settings with the defaults for the rest: the first render node, periodic keyframes, BT.709
+     * limited range, {@link BitDepth#AUTO}, damage regions of interest on.
+     */
     public EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, int keyframeIntervalFrames, int frameRate) {
-        this(encoder, codec, bitrate, keyframeIntervalFrames, frameRate, null, false);
+        this(encoder, codec, bitrate, keyframeIntervalFrames, frameRate, null, false, YuvColour.BT709_LIMITED,
+                BitDepth.AUTO, true);
     }
 
     private static void checkDevicePath(String path) {
@@ -128,68 +110,64 @@ public record EncoderSettings(EncoderChoice encoder, Codec codec, long bitrate, 
      * @throws IllegalArgumentException when the encoder does not make this codec
      */
     public EncoderSettings withEncoder(EncoderChoice newEncoder) {
-        return new EncoderSettings(newEncoder, codec, bitrate, keyframeIntervalFrames, frameRate, devicePath,
-                intraRefresh, colour, bitDepth, damageRoi);
+        return toBuilder().encoder(newEncoder).build();
     }
 
     public EncoderSettings withCodec(Codec newCodec) {
-        return new EncoderSettings(encoder, newCodec, bitrate, keyframeIntervalFrames, frameRate, devicePath,
-                intraRefresh, colour, bitDepth, damageRoi);
+        return toBuilder().codec(newCodec).build();
     }
 
     /** Another encoder and codec at once, e.g. {@code (VP9, Codec.VP9)}. */
     public EncoderSettings withEncoder(EncoderChoice newEncoder, Codec newCodec) {
-        return new EncoderSettings(newEncoder, newCodec, bitrate, keyframeIntervalFrames, frameRate, devicePath,
-                intraRefresh, colour, bitDepth, damageRoi);
+        return toBuilder().encoder(newEncoder).codec(newCodec).build();
     }
 
     public EncoderSettings withBitrate(long newBitrate) {
-        return new EncoderSettings(encoder, codec, newBitrate, keyframeIntervalFrames, frameRate, devicePath,
-                intraRefresh, colour, bitDepth, damageRoi);
+        return toBuilder().bitrate(newBitrate).build();
     }
 
     public EncoderSettings withKeyframeIntervalFrames(int frames) {
-        return new EncoderSettings(encoder, codec, bitrate, frames, frameRate, devicePath, intraRefresh, colour,
-                bitDepth, damageRoi);
+        return toBuilder().keyframeIntervalFrames(frames).build();
     }
 
     public EncoderSettings withFrameRate(int newFrameRate) {
-        return new EncoderSettings(encoder, codec, bitrate, keyframeIntervalFrames, newFrameRate, devicePath,
-                intraRefresh, colour, bitDepth, damageRoi);
+        return toBuilder().frameRate(newFrameRate).build();
     }
 
     /** @param path a render node, or {@code null} for the first one found */
     public EncoderSettings withDevicePath(String path) {
-        return new EncoderSettings(encoder, codec, bitrate, keyframeIntervalFrames, frameRate, path, intraRefresh,
-                colour, bitDepth, damageRoi);
+        return toBuilder().devicePath(path).build();
     }
 
     public EncoderSettings withIntraRefresh(boolean refresh) {
-        return new EncoderSettings(encoder, codec, bitrate, keyframeIntervalFrames, frameRate, devicePath, refresh,
-                colour, bitDepth, damageRoi);
+        return toBuilder().intraRefresh(refresh).build();
     }
 
     /** The same settings with frames in {@code newColour} ({@code --colour}). */
     public EncoderSettings withColour(YuvColour newColour) {
-        return new EncoderSettings(encoder, codec, bitrate, keyframeIntervalFrames, frameRate, devicePath,
-                intraRefresh, newColour, bitDepth, damageRoi);
+        return toBuilder().colour(newColour).build();
     }
 
     /** The same settings at {@code depth} bits per sample ({@code --bit-depth}). */
     public EncoderSettings withBitDepth(BitDepth depth) {
-        return new EncoderSettings(encoder, codec, bitrate, keyframeIntervalFrames, frameRate, devicePath,
-                intraRefresh, colour, depth, damageRoi);
+        return toBuilder().bitDepth(depth).build();
     }
 
     /** The same settings with damage regions of interest on or off ({@code --damage-roi}). */
     public EncoderSettings withDamageRoi(boolean on) {
-        return new EncoderSettings(encoder, codec, bitrate, keyframeIntervalFrames, frameRate, devicePath,
-                intraRefresh, colour, bitDepth, on);
+        return toBuilder().damageRoi(on).build();
     }
 
     /** A builder starting from {@link #defaults()}. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** A builder starting from these settings: what the {@code with…} methods change one field of. */
+    public Builder toBuilder() {
+        return new Builder().encoder(encoder).codec(codec).bitrate(bitrate)
+                .keyframeIntervalFrames(keyframeIntervalFrames).frameRate(frameRate).devicePath(devicePath)
+                .intraRefresh(intraRefresh).colour(colour).bitDepth(bitDepth).damageRoi(damageRoi);
     }
 
     /**

@@ -31,6 +31,22 @@ class EncoderSettingsTest {
         assertThat(s).isEqualTo(new EncoderSettings(EncoderChoice.OPENH264, Codec.H264, 2_500_000, 60, 60));
     }
 
+    /** Settings with no field at its default keep every field through toBuilder and through each wither. */
+    @Test
+    void toBuilderAndTheWithersKeepEveryOtherField() {
+        EncoderSettings odd = EncoderSettings.builder().encoder(EncoderChoice.X265).codec(Codec.HEVC).bitrate(700_000)
+                .keyframeIntervalFrames(33).frameRate(25).devicePath("/dev/dri/renderD129").intraRefresh(true)
+                .colour(YuvColour.BT601_FULL).bitDepth(BitDepth.TEN).damageRoi(false).build();
+
+        assertThat(odd.toBuilder().build()).isEqualTo(odd);
+        assertThat(odd.withBitrate(700_000)).isEqualTo(odd);
+        assertThat(odd.withDamageRoi(true)).isEqualTo(new EncoderSettings(EncoderChoice.X265, Codec.HEVC, 700_000, 33,
+                25, "/dev/dri/renderD129", true, YuvColour.BT601_FULL, BitDepth.TEN, true));
+        assertThat(odd.withFrameRate(50).frameRate()).isEqualTo(50);
+        assertThat(odd.withFrameRate(50).withFrameRate(25)).isEqualTo(odd);
+        assertThat(odd.withDevicePath(null).device()).isEmpty();
+    }
+
     @Test
     void theBuilderStartsFromTheDefaultsAndValidatesOnBuild() {
         assertThat(EncoderSettings.builder().build()).isEqualTo(EncoderSettings.defaults());
