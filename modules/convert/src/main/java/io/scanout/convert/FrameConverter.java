@@ -12,7 +12,7 @@ import java.util.Set;
  * NV12, YU12 (I420) or P010; BT.709 limited range unless another {@link Colorimetry} is chosen;
  * an optional crop; scaling to fit inside a box or to an exact size; an odd size kept as it is
  * gains one column or row repeating the edge. 32-bit RGB (XR24, AR24, XB24, AB24, and the 10-bit
- * XR30, AR30) to NV12 or YU12, and 10-bit RGB to P010, without scaling takes a direct path of
+ * XR30, AR30) to NV12, YU12 or P010 without scaling takes a direct path of
  * Scanout's own; everything else goes through libswscale.
  * What {@link NormalizeFormat} runs, usable on its own (a benchmark, a tool).
  *

@@ -37,7 +37,7 @@ import reactor.core.publisher.Flux;
  *
  * <p>Threads: converts on the thread that delivers each frame, blocking it for the conversion (a
  * few milliseconds for 1080p; a large frame may be spread over helper threads, the converter's own
- * for 32-bit RGB to NV12/YU12 and 10-bit RGB to P010, libswscale's for the rest — {@link FrameConverter}). Each
+ * for 32-bit RGB to NV12, YU12 and P010, libswscale's for the rest — {@link FrameConverter}). Each
  * subscription has its own converter state (libswscale contexts or helper threads), used by that
  * one delivering thread at a time as Reactor's serial {@code onNext} guarantees; it is made on the
  * first frame, re-made on a format change, and freed on complete, error or cancel — after a

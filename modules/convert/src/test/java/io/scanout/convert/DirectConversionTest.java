@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The direct path (32-bit RGB to NV12/YU12, 10-bit RGB to P010, without libswscale) beyond what {@link
+ * The direct path (32-bit RGB to NV12, YU12 and P010, without libswscale) beyond what {@link
  * ReferenceConversionTest} checks sample by sample against the formulas with both its kernels:
  * bands on several threads, the two kernels byte for byte at every register width, crops, what
  * it takes, and chroma sited on the same columns as libswscale's.
@@ -155,7 +155,9 @@ class DirectConversionTest {
                 .as("odd: padded, then direct").isTrue();
         assertThat(DirectConversion.supports(xr24, ConvertSettings.to(DrmFormat.NV12).withScaling(Scaling.exactly(32, 18))))
                 .isFalse();
-        assertThat(DirectConversion.supports(xr24, ConvertSettings.to(DrmFormat.P010))).as("8-bit RGB to P010").isFalse();
+        assertThat(DirectConversion.supports(xr24, ConvertSettings.to(DrmFormat.P010))).as("8-bit RGB to P010").isTrue();
+        assertThat(DirectConversion.supports(new VideoFormat(DrmFormat.RG16, 64, 36), ConvertSettings.to(DrmFormat.P010)))
+                .as("16-bit RGB stays with libswscale").isFalse();
         VideoFormat xr30 = new VideoFormat(DrmFormat.XR30, 64, 36);
         assertThat(DirectConversion.supports(xr30, ConvertSettings.to(DrmFormat.NV12))).isTrue();
         assertThat(DirectConversion.supports(new VideoFormat(DrmFormat.AR30, 63, 35), ConvertSettings.to(DrmFormat.YU12)))

@@ -38,10 +38,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Tolerances: one 8-bit code (the issue's bar); none where the pair is lossless (a 4:2:0 YUV
  * input in the output's colorimetry at the same depth, or limited range going from 8 to 10 bits).
- * The direct path (32-bit RGB, 8- or 10-bit, to NV12 and YU12; 10-bit RGB to P010) rounds once
+ * The direct path (32-bit RGB, 8- or 10-bit, to NV12, YU12 and P010) rounds once
  * from full precision: one code everywhere, P010 included ({@value #DIRECT_P010_CODES} 10-bit code).
  * Only libswscale needs more, and only libswscale is given it: P010 outputs {@value #P010_CODES}
- * 10-bit codes, under the bar of one 8-bit code (4). Measured: 8-bit RGB to P010 within 1, YUV
+ * 10-bit codes, under the bar of one 8-bit code (4). Measured: 24-bit RGB (RG24, BG24) to P010 within 1, YUV
  * inputs within 2; 10-bit RGB (XR30, AR30) up to 3 on luma, because libswscale writes white at 943
  * rather than 940, as if scaling 8-bit codes by 1023/255 and not by 4; RG16 up to 3, from its
  * expansion to 8-bit RGB by bit replication before the 10-bit step. 10-bit inputs (XR30, AR30,
@@ -133,7 +133,7 @@ class ReferenceConversionTest {
         // P010 into an 8-bit target of its own colours is rounded by DepthReduction (the converter's
         // direct choice; not a row-pair kernel, so not on the plain-kernel path).
         boolean tenBitYuv = input == DrmFormat.P010 && target != DrmFormat.P010;
-        return eightBitRgb && target != DrmFormat.P010 || tenBitRgb || tenBitYuv;
+        return eightBitRgb || tenBitRgb || tenBitYuv;
     }
 
     /** {@link #takesTheDirectPath} is the direct path's own list, pair for pair. */

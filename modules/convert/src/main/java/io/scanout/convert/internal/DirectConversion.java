@@ -10,7 +10,7 @@ import io.scanout.core.VideoFormat;
 
 /**
  * The common conversions without libswscale: 32-bit RGB (XR24, AR24, XB24, AB24, and the 10-bit
- * XR30, AR30) to NV12 or YU12, and 10-bit RGB to P010, at the same size, in any {@link
+ * XR30, AR30) to NV12, YU12 or P010, at the same size, in any {@link
  * io.scanout.convert.Colorimetry}, rounding once from the input's full precision (libswscale
  * dithers 10-bit sources into 8-bit codes and writes P010 white as 943, not 940), reading the input's plane
  * where its layout says and writing the output's (a {@link RowPairKernel} does the arithmetic). A crop
@@ -63,8 +63,8 @@ public final class DirectConversion implements Conversion, BandWorkers.Job {
     }
 
     /**
-     * Whether frames of {@code input} take the direct path under {@code settings}: 32-bit RGB to
-     * NV12 or YU12, 10-bit RGB (XR30, AR30) to P010 too, nothing scaled (a crop or an odd size may be).
+     * Whether frames of {@code input} take the direct path under {@code settings}: 32-bit RGB, 8-
+     * or 10-bit, to NV12, YU12 or P010, nothing scaled (a crop or an odd size may be).
      */
     public static boolean supports(VideoFormat input, ConvertSettings settings) {
         if (!FixedPointCoefficients.supports(input.format(), settings.targetFor(input.format()))) {

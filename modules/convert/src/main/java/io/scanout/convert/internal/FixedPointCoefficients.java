@@ -96,10 +96,9 @@ final class FixedPointCoefficients {
                 || input == DrmFormat.AB24 || input == DrmFormat.XR30 || input == DrmFormat.AR30;
     }
 
-    /** Whether the direct path writes {@code target} from {@code input}: NV12 and YU12, and P010 from 10-bit RGB. */
+    /** Whether the direct path writes {@code target} from {@code input}: NV12, YU12 and P010. */
     static boolean supports(DrmFormat input, DrmFormat target) {
-        return supports(input) && (target == DrmFormat.NV12 || target == DrmFormat.YU12
-                || target == DrmFormat.P010 && input.bitsPerComponent() == 10);
+        return supports(input) && (target == DrmFormat.NV12 || target == DrmFormat.YU12 || target == DrmFormat.P010);
     }
 
     /** Full range can round past the ends (Cb of pure blue is 255.5, or 1023.5 in 10 bits). */
