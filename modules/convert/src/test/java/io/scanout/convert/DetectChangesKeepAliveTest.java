@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -72,8 +71,8 @@ class DetectChangesKeepAliveTest {
             assertThat(times.get(i) - times.get(i - 1)).as("gap before keep-alive %d", i)
                     .isGreaterThanOrEqualTo(INTERVAL.toNanos());
         }
-        await(() -> pool.stats().outstanding() == 0, () -> "frames not released: " + pool.stats());
-        await(() -> !keepAliveThreadRuns(), () -> "the keep-alive scheduler was not disposed");
+        StageCancellation.await(() -> pool.stats().outstanding() == 0, () -> "frames not released: " + pool.stats());
+        StageCancellation.await(() -> !keepAliveThreadRuns(), () -> "the keep-alive scheduler was not disposed");
     }
 
     @Test
@@ -90,7 +89,7 @@ class DetectChangesKeepAliveTest {
                 .thenCancel()
                 .verify(Duration.ofSeconds(10));
 
-        await(() -> pool.stats().outstanding() == 0, () -> "frames not released: " + pool.stats());
+        StageCancellation.await(() -> pool.stats().outstanding() == 0, () -> "frames not released: " + pool.stats());
     }
 
     @Test
@@ -121,7 +120,7 @@ class DetectChangesKeepAliveTest {
         assertThat(sequences.subList(firstFlowing, sequences.size())).as("no keep-alive among flowing frames")
                 .allMatch(s -> s >= 100).hasSize(flowing);
         assertThat(pool.stats().outstanding()).as("frames not released: %s", pool.stats()).isZero();
-        await(() -> !keepAliveThreadRuns(), () -> "the keep-alive scheduler was not disposed");
+        StageCancellation.await(() -> !keepAliveThreadRuns(), () -> "the keep-alive scheduler was not disposed");
     }
 
     @Test
@@ -139,7 +138,7 @@ class DetectChangesKeepAliveTest {
                 .thenCancel()
                 .verify(Duration.ofSeconds(10));
 
-        await(() -> pool.stats().outstanding() == 0, () -> "frames not released: " + pool.stats());
+        StageCancellation.await(() -> pool.stats().outstanding() == 0, () -> "frames not released: " + pool.stats());
     }
 
     private static void assertKeepAlive(FrameEvent e, long sequence, ByteBuffer picture, List<Long> times) {
@@ -174,20 +173,5 @@ class DetectChangesKeepAliveTest {
     private static boolean keepAliveThreadRuns() {
         return Thread.getAllStackTraces().keySet().stream()
                 .anyMatch(t -> t.getName().startsWith("scanout-keep-alive") && t.isAlive());
-    }
-
-    private static void await(BooleanSupplier condition, java.util.function.Supplier<String> failure) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(failure.get());
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted", e);
-            }
-        }
     }
 }

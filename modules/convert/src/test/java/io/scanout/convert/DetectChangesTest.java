@@ -22,17 +22,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BooleanSupplier;
 import java.util.function.IntBinaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.SynchronousSink;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
@@ -216,41 +210,13 @@ class DetectChangesTest {
 
     @Test
     void cancelReleasesWhatWasInFlightAndTheCopy() {
-        List<FrameEvent> made = new CopyOnWriteArrayList<>();
-        Flux<FrameEvent> endless = Flux.<FrameEvent, Long>generate(() -> 0L, (i, sink) -> {
-            FrameEvent e = whole(i % 2 == 0 ? -1 : 130, i, i * 10);
-            made.add(e);
-            sink.next(e);
-            return i + 1;
-        });
-
-        StepVerifier.create(endless.transform(detect), 2)
-                .assertNext(FrameEvent::release)
-                .assertNext(FrameEvent::release)
-                .thenCancel()
-                .verify(Duration.ofSeconds(10));
-
-        assertThat(made).allMatch(e -> e.frame().isReleased());
+        StageCancellation.cancelReleasesWhatWasInFlight(i -> whole(i % 2 == 0 ? -1 : 130, i, i * 10), detect);
         assertNoOutstandingFrames();
     }
 
     @Test
     void cancelRacingComparisonsOnAnotherThreadLeaksNothing() {
-        Scheduler producer = Schedulers.newSingle("test-producer");
-        try {
-            for (int round = 0; round < 30; round++) {
-                Flux<FrameEvent> frames = Flux.range(0, 10_000)
-                        .map(i -> whole(i % 3 == 0 ? 130 : -1, i, i))
-                        .doOnDiscard(FrameEvent.class, FrameEvent::release)
-                        .subscribeOn(producer);
-                Disposable running = frames.transform(detect).subscribe(FrameEvent::release);
-                sleepMillis(ThreadLocalRandom.current().nextInt(0, 5));
-                running.dispose();
-            }
-        } finally {
-            producer.dispose();
-        }
-        await(() -> pool.stats().outstanding() == 0, () -> "frames not released: " + pool.stats());
+        StageCancellation.cancelRacingFramesLeaksNothing(i -> whole(i % 3 == 0 ? 130 : -1, i, i), detect, pool);
     }
 
     @Test
@@ -357,24 +323,5 @@ class DetectChangesTest {
 
     private void assertNoOutstandingFrames() {
         assertThat(pool.stats().outstanding()).as("frames not released: %s", pool.stats()).isZero();
-    }
-
-    private static void await(BooleanSupplier condition, java.util.function.Supplier<String> failure) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(failure.get());
-            }
-            sleepMillis(5);
-        }
-    }
-
-    private static void sleepMillis(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 }

@@ -25,16 +25,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 class NormalizeFormatTest {
@@ -309,41 +303,14 @@ class NormalizeFormatTest {
 
     @Test
     void cancelReleasesWhatWasInFlight() {
-        List<FrameEvent> made = new CopyOnWriteArrayList<>();
-        Flux<FrameEvent> endless = Flux.<FrameEvent, Long>generate(() -> 0L, (i, sink) -> {
-            FrameEvent e = event(DrmFormat.XR24, 32, 32, 0x445566, i, i == 0);
-            made.add(e);
-            sink.next(e);
-            return i + 1;
-        });
-
-        StepVerifier.create(endless.transform(toNv12), 2)
-                .assertNext(FrameEvent::release)
-                .assertNext(FrameEvent::release)
-                .thenCancel()
-                .verify(Duration.ofSeconds(10));
-
-        assertThat(made).allMatch(e -> e.frame().isReleased());
+        StageCancellation.cancelReleasesWhatWasInFlight(i -> event(DrmFormat.XR24, 32, 32, 0x445566, i, i == 0), toNv12);
         assertNoOutstandingFrames();
     }
 
     @Test
     void cancelRacingConversionsOnAnotherThreadLeaksNothing() {
-        Scheduler producer = Schedulers.newSingle("test-producer");
-        try {
-            for (int round = 0; round < 30; round++) {
-                Flux<FrameEvent> frames = Flux.range(0, 10_000)
-                        .map(i -> event(DrmFormat.XR24, 96, 64, 0x336699, i, i == 0))
-                        .doOnDiscard(FrameEvent.class, FrameEvent::release)
-                        .subscribeOn(producer);
-                Disposable running = frames.transform(toNv12).subscribe(FrameEvent::release);
-                sleepMillis(ThreadLocalRandom.current().nextInt(0, 5));
-                running.dispose();
-            }
-        } finally {
-            producer.dispose();
-        }
-        await(() -> pool.stats().outstanding() == 0, () -> "frames not released: " + pool.stats());
+        StageCancellation.cancelRacingFramesLeaksNothing(i -> event(DrmFormat.XR24, 96, 64, 0x336699, i, i == 0),
+                toNv12, pool);
     }
 
     private static void assertColour(FrameEvent e, DrmFormat input, int rgb) {
@@ -360,24 +327,5 @@ class NormalizeFormatTest {
 
     private void assertNoOutstandingFrames() {
         assertThat(pool.stats().outstanding()).as("frames not released: %s", pool.stats()).isZero();
-    }
-
-    private static void await(BooleanSupplier condition, java.util.function.Supplier<String> failure) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(failure.get());
-            }
-            sleepMillis(5);
-        }
-    }
-
-    private static void sleepMillis(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 }
