@@ -18,8 +18,8 @@ import java.util.List;
  * 32-bit columns: an unchanged frame is read once, and only the digests (a tile row's at a time,
  * 4 KiB for a 4K XR24 row) are read besides. Without it each row is compared with the copy
  * ({@link ByteBuffer#mismatch}, which the JDK runs as a vectorised memcmp): exact, but reading the
- * copy too. The hash misses no change confined to one word of a column, and any other only by a
- * 32-bit collision in every state int it touches. Nothing is allocated per frame.
+ * copy too. The hash misses no change confined to one word, and any other only by a 32-bit
+ * collision in every state int it touches. Nothing is allocated per frame.
  *
  * <p>Every plane counts: for 4:2:0 formats a tile covers the luma and the chroma under it. Row
  * padding past the picture is never compared. Owns its copy (a frame from the pool);
@@ -40,10 +40,9 @@ public final class TileDiff implements AutoCloseable {
     private final TileHash hash;
     /** How each plane's rows fold into state (with {@link #hash}): the longest chain its tiles allow. */
     private final FoldShape[] planeShape;
-    /** Where each plane's state starts in a tile row's, and how many ints it has (with {@link #hash}). */
+    /** Where each plane's state starts in a tile row's (with {@link #hash}). */
     private final int[] planeState;
-    private final int[] planeStateInts;
-    /** The state ints of one tile row: every plane's columns (with {@link #hash}). */
+    /** The state ints of one tile row: every plane's (with {@link #hash}). */
     private final int bandInts;
     /** Every tile row's column hashes in the previous frame, {@link #bandInts} each (with {@link #hash}). */
     private final int[] digests;
@@ -81,13 +80,11 @@ public final class TileDiff implements AutoCloseable {
         this.hash = Arrays.stream(tileBytes).allMatch(b -> b % Integer.BYTES == 0) ? hash : null;
         this.planeShape = new FoldShape[layout.planeCount()];
         this.planeState = new int[layout.planeCount()];
-        this.planeStateInts = new int[layout.planeCount()];
         int ints = 0;
         for (int p = 0; this.hash != null && p < layout.planeCount(); p++) {
             planeShape[p] = FoldShape.forTiles(this.hash.lanes(), tileBytes[p] / Integer.BYTES);
             planeState[p] = ints;
-            planeStateInts[p] = planeShape[p].stateInts(layout.rowBytes(p));
-            ints += planeStateInts[p];
+            ints += planeShape[p].stateInts(layout.rowBytes(p));
         }
         this.bandInts = ints;
         this.digests = this.hash == null ? null : new int[Math.multiplyExact(tilesY, bandInts)];
