@@ -6,7 +6,6 @@ import io.scanout.capture.internal.Fourcc;
 import io.scanout.capture.internal.FrameEmitter;
 import io.scanout.capture.internal.OncePerCause;
 import io.scanout.capture.internal.PollingThread;
-import io.scanout.capture.internal.Ticks;
 import io.scanout.core.DmaBuf;
 import io.scanout.core.DrmFormat;
 import io.scanout.core.Frame;
@@ -14,7 +13,6 @@ import io.scanout.core.FrameEvent;
 import io.scanout.core.FramePool;
 import io.scanout.core.InvalidLayoutException;
 import io.scanout.core.PlaneLayout;
-import io.scanout.core.VideoFormat;
 import io.scanout.core.metrics.StreamMeters;
 import io.scanout.core.nativeio.LibC;
 import java.util.LinkedHashSet;
@@ -46,23 +44,19 @@ final class KmsPoller extends PollingThread {
     private final Supplier<KmsDevice> opener;
     private final long periodNanos;
     private final FramePool pool;
-    private final StreamMeters meters;
 
     private KmsDevice device;
     private int planeId;
     private final FrameEmitter emitter;
     private final OncePerCause<KmsFault> drops;
-    private Boolean displayOn;
-    private long sequence;
 
     private KmsPoller(KmsSettings settings, Supplier<KmsDevice> opener, long periodNanos, FramePool pool,
                       StreamMeters meters, FluxSink<FrameEvent> sink) {
-        super(sink, "scanout-drm-" + THREADS.incrementAndGet());
+        super(sink, meters, "scanout-drm-" + THREADS.incrementAndGet());
         this.settings = settings;
         this.opener = opener;
         this.periodNanos = periodNanos;
         this.pool = pool;
-        this.meters = meters;
         this.planeId = settings.plane();
         this.emitter = new FrameEmitter(sink, meters, log, "drm {}: the scanout changed from {} to {}");
         this.drops = new OncePerCause<>(KmsFault.class, log, meters, "polling goes on");
@@ -70,8 +64,7 @@ final class KmsPoller extends PollingThread {
 
     static void start(KmsSettings settings, Supplier<KmsDevice> opener, long periodNanos, FramePool pool,
                       StreamMeters meters, FluxSink<FrameEvent> sink) {
-        KmsPoller poller = new KmsPoller(settings, opener, periodNanos, pool, meters, sink);
-        poller.startPolling();
+        new KmsPoller(settings, opener, periodNanos, pool, meters, sink).startPolling();
     }
 
     @Override
@@ -81,13 +74,9 @@ final class KmsPoller extends PollingThread {
                 return;
             }
             device = opener.get();
-            poll();
+            tickEvery(periodNanos);
         } catch (RuntimeException | OutOfMemoryError e) {
-            if (stopped()) {
-                log.debug("drm {}: failed after cancel: {}", settings.card(), e.toString());
-            } else {
-                sink.error(e);
-            }
+            fail(e, log, "drm " + settings.card());
         } finally {
             if (device != null) {
                 device.close();
@@ -95,23 +84,8 @@ final class KmsPoller extends PollingThread {
         }
     }
 
-    private void poll() {
-        long next = System.nanoTime();
-        while (true) {
-            Ticks.sleepUntil(next, this::stopped, this);
-            if (stopped()) {
-                return;
-            }
-            long now = System.nanoTime();
-            next = Math.max(next + periodNanos, now);
-            if (!Ticks.demanded(sink, meters)) {
-                continue;
-            }
-            capture(now);
-        }
-    }
-
-    private void capture(long now) {
+    @Override
+    protected void capture(long now) {
         int fbId = 0;
         if (planeId == 0) {
             planeId = pick();
@@ -126,18 +100,16 @@ final class KmsPoller extends PollingThread {
             displayOff(now);
             return;
         }
-        if (!Boolean.TRUE.equals(displayOn)) {
-            displayOn = true;
-        }
+        emitter.displayOn();
         Frame frame;
         try {
             frame = export(device.framebuffer(fbId));
         } catch (KmsFaultException e) {
-            sequence++;
+            emitter.skip();
             drops.drop(e.fault(), "drm {}: frame dropped, bad framebuffer: {}", device.name(), e.getMessage());
             return;
         }
-        emit(frame, now);
+        emitter.emit(device.name(), frame, now);
     }
 
     private int pick() {
@@ -216,17 +188,8 @@ final class KmsPoller extends PollingThread {
     }
 
     private void displayOff(long now) {
-        if (Boolean.FALSE.equals(displayOn)) {
-            return;
-        }
-        displayOn = false;
-        VideoFormat blank = emitter.blankFormat();
-        log.info("drm {}: nothing is scanned out{}; showing it black at {}", device.name(),
-                settings.plane() == 0 ? "" : " on plane " + settings.plane(), blank);
-        emit(FrameEmitter.black(pool, blank), now);
-    }
-
-    private void emit(Frame frame, long captureNanos) {
-        emitter.emit(device.name(), frame, sequence++, captureNanos);
+        String where = settings.plane() == 0 ? "" : " on plane " + settings.plane();
+        emitter.displayOff(device.name(), pool, now, blank ->
+                log.info("drm {}: nothing is scanned out{}; showing it black at {}", device.name(), where, blank));
     }
 }

@@ -4,7 +4,6 @@ import io.scanout.capture.internal.FrameEmitter;
 import io.scanout.capture.internal.OncePerCause;
 import io.scanout.capture.internal.PollingThread;
 import io.scanout.capture.internal.PooledCopy;
-import io.scanout.capture.internal.Ticks;
 import io.scanout.core.Frame;
 import io.scanout.core.FrameEvent;
 import io.scanout.core.FramePool;
@@ -56,14 +55,12 @@ final class RegionPoller extends PollingThread {
     private final RegionSettings settings;
     private final Supplier<SharedRegion> opener;
     private final FramePool pool;
-    private final StreamMeters meters;
 
     // Confined to the polling thread.
     private SharedRegion region;
     private ByteBuffer buffer;
     private int metadataAt;
     private long framebufferBytes;
-    private long sequence;
     private final FrameEmitter emitter;
     private final OncePerCause<RegionFault> drops;
     private long badAnswers;
@@ -71,11 +68,10 @@ final class RegionPoller extends PollingThread {
 
     private RegionPoller(RegionSettings settings, Supplier<SharedRegion> opener, FramePool pool, StreamMeters meters,
                          FluxSink<FrameEvent> sink) {
-        super(sink, "scanout-region-" + THREADS.incrementAndGet());
+        super(sink, meters, "scanout-region-" + THREADS.incrementAndGet());
         this.settings = settings;
         this.opener = opener;
         this.pool = pool;
-        this.meters = meters;
         this.emitter = new FrameEmitter(sink, meters, log, "region {}: the producer changed from {} to {}");
         this.drops = new OncePerCause<>(RegionFault.class, log, meters, "the source keeps asking");
     }
@@ -83,8 +79,7 @@ final class RegionPoller extends PollingThread {
     /** Starts polling for a new subscriber; the sink's cancel, complete or error stops it. */
     static void start(RegionSettings settings, Supplier<SharedRegion> opener, FramePool pool, StreamMeters meters,
                       FluxSink<FrameEvent> sink) {
-        RegionPoller poller = new RegionPoller(settings, opener, pool, meters, sink);
-        poller.startPolling();
+        new RegionPoller(settings, opener, pool, meters, sink).startPolling();
     }
 
     @Override
@@ -98,7 +93,7 @@ final class RegionPoller extends PollingThread {
             metadataAt = RegionProtocol.metadataAt(region.size());
             framebufferBytes = region.size() - RegionProtocol.METADATA_BYTES;
             log.debug("region {}: mapped {} B, asking {} times a second", name(), region.size(), settings.fps());
-            poll();
+            tickEvery(settings.periodNanos());
         } catch (RuntimeException | OutOfMemoryError e) {
             fail(e);
         } catch (InternalError e) {
@@ -118,33 +113,21 @@ final class RegionPoller extends PollingThread {
     }
 
     private void fail(Throwable e) {
-        if (stopped()) {
-            log.debug("region {}: failed after cancel: {}", name(), e.toString());
-        } else {
-            sink.error(e);
-        }
+        fail(e, log, "region " + name());
     }
 
-    private void poll() {
-        long period = settings.periodNanos();
-        long next = System.nanoTime();
-        while (true) {
-            Ticks.sleepUntil(next, this::stopped, this);
-            if (stopped()) {
-                return;
-            }
-            long now = System.nanoTime();
-            // Late (a slow subscriber on this thread): tick at once, then keep the pace from there.
-            next = Math.max(next + period, now);
-            checkSize();
-            if (!Ticks.demanded(sink, meters)) {
-                continue;
-            }
-            long asked = System.nanoTime();
-            RegionProtocol.stateRelease(buffer, metadataAt, RegionProtocol.STATE_REQUEST_UPDATE);
-            if (!awaitAnswer(asked)) {
-                return;
-            }
+    /** A region that changed size is checked for at every tick, wanted or not. */
+    @Override
+    protected void everyTick(long now) {
+        checkSize();
+    }
+
+    /** Asks the producer for a frame and takes its answer; returns early when cancelled meanwhile. */
+    @Override
+    protected void capture(long now) {
+        long asked = System.nanoTime();
+        RegionProtocol.stateRelease(buffer, metadataAt, RegionProtocol.STATE_REQUEST_UPDATE);
+        if (awaitAnswer(asked)) {
             take(System.nanoTime());
         }
     }
@@ -176,13 +159,12 @@ final class RegionPoller extends PollingThread {
 
     /** Reads the answered frame: validates, copies, emits — or drops it with the cause. */
     private void take(long answeredNanos) {
-        long seq = sequence++;
         RegionMetadata metadata = RegionMetadata.read(buffer, metadataAt);
         PlaneLayout inRegion;
         try {
             inRegion = metadata.validate(framebufferBytes);
         } catch (RegionMetadataException e) {
-            dropBad(seq, e);
+            dropBad(emitter.skip(), e);
             return;
         }
         if (badAnswers > 0) {
@@ -198,7 +180,7 @@ final class RegionPoller extends PollingThread {
         int bytes = Math.toIntExact((long) stride * inRegion.height());
         Frame frame = PooledCopy.copy(pool, PlaneLayout.of(inRegion.format(), inRegion.width(), inRegion.height(),
                 new long[] {0}, new int[] {stride}), buffer, Math.toIntExact(inRegion.offset(0)), bytes);
-        emitter.emit(name(), frame, seq, answeredNanos);
+        emitter.emit(name(), frame, answeredNanos);
     }
 
     private void dropBad(long seq, RegionMetadataException e) {

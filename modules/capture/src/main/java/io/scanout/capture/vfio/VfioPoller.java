@@ -5,14 +5,12 @@ import io.scanout.capture.internal.FrameEmitter;
 import io.scanout.capture.internal.OncePerCause;
 import io.scanout.capture.internal.PollingThread;
 import io.scanout.capture.internal.PooledCopy;
-import io.scanout.capture.internal.Ticks;
 import io.scanout.capture.vfio.internal.VfioAbi;
 import io.scanout.core.DmaBuf;
 import io.scanout.core.Frame;
 import io.scanout.core.FrameEvent;
 import io.scanout.core.FramePool;
 import io.scanout.core.PlaneLayout;
-import io.scanout.core.VideoFormat;
 import io.scanout.core.metrics.DropReason;
 import io.scanout.core.metrics.StreamMeters;
 import io.scanout.core.nativeio.LibC;
@@ -62,7 +60,6 @@ final class VfioPoller extends PollingThread {
     private final AtomicReference<int[]> requestedSize;
     private final long periodNanos;
     private final FramePool pool;
-    private final StreamMeters meters;
 
     // Confined to the polling thread.
     private GfxDevice device;
@@ -75,20 +72,17 @@ final class VfioPoller extends PollingThread {
     private int regionIndex = -1;
     private final FrameEmitter emitter;
     private final OncePerCause<PlaneFault> drops;
-    private Boolean displayOn;
-    private long sequence;
 
     private VfioPoller(VfioSettings settings, Supplier<GfxDevice> opener, Consumer<CursorEvent> cursorEvents,
                        AtomicReference<int[]> requestedSize, long periodNanos, FramePool pool, StreamMeters meters,
                        FluxSink<FrameEvent> sink) {
-        super(sink, "scanout-vfio-" + THREADS.incrementAndGet());
+        super(sink, meters, "scanout-vfio-" + THREADS.incrementAndGet());
         this.settings = settings;
         this.opener = opener;
         this.cursorEvents = cursorEvents;
         this.requestedSize = requestedSize;
         this.periodNanos = periodNanos;
         this.pool = pool;
-        this.meters = meters;
         this.emitter = new FrameEmitter(sink, meters, log, "vfio {}: the display changed from {} to {}");
         this.drops = new OncePerCause<>(PlaneFault.class, log, meters, "polling goes on");
     }
@@ -96,9 +90,7 @@ final class VfioPoller extends PollingThread {
     static void start(VfioSettings settings, Supplier<GfxDevice> opener, Consumer<CursorEvent> cursorEvents,
                       AtomicReference<int[]> requestedSize, long periodNanos, FramePool pool, StreamMeters meters,
                       FluxSink<FrameEvent> sink) {
-        VfioPoller poller = new VfioPoller(settings, opener, cursorEvents, requestedSize, periodNanos, pool, meters,
-                sink);
-        poller.startPolling();
+        new VfioPoller(settings, opener, cursorEvents, requestedSize, periodNanos, pool, meters, sink).startPolling();
     }
 
     @Override
@@ -113,7 +105,7 @@ final class VfioPoller extends PollingThread {
             cursor = kind == PlaneKind.DMABUF ? new CursorTracker(device, cursorEvents) : null;
             edid = new EdidUpdater(device);
             log.info("vfio {}: capturing {} planes, {} queries a second", device.name(), kind, settings.fps());
-            poll();
+            tickEvery(periodNanos);
         } catch (RuntimeException | OutOfMemoryError e) {
             fail(e);
         } catch (InternalError e) {
@@ -141,23 +133,12 @@ final class VfioPoller extends PollingThread {
                 + " probe failed for both dma-buf and region planes");
     }
 
-    private void poll() {
-        long next = System.nanoTime();
-        while (true) {
-            Ticks.sleepUntil(next, this::stopped, this);
-            if (stopped()) {
-                return;
-            }
-            long now = System.nanoTime();
-            next = Math.max(next + periodNanos, now);
-            int[] size = requestedSize.getAndSet(null);
-            if (size != null) {
-                requestSize(size);
-            }
-            if (!Ticks.demanded(sink, meters)) {
-                continue;
-            }
-            capture(now);
+    /** A size asked for goes to the guest at the next tick, whether or not a frame is wanted. */
+    @Override
+    protected void everyTick(long now) {
+        int[] size = requestedSize.getAndSet(null);
+        if (size != null) {
+            requestSize(size);
         }
     }
 
@@ -170,7 +151,8 @@ final class VfioPoller extends PollingThread {
         }
     }
 
-    private void capture(long now) {
+    @Override
+    protected void capture(long now) {
         GfxPlane plane = device.queryPlane(kind, VfioAbi.DRM_PLANE_TYPE_PRIMARY);
         if (cursor != null) {
             cursor.poll(now);
@@ -179,11 +161,8 @@ final class VfioPoller extends PollingThread {
             displayOff(now);
             return;
         }
-        if (!Boolean.TRUE.equals(displayOn)) {
-            if (displayOn != null) {
-                log.info("vfio {}: the display is on again", device.name());
-            }
-            displayOn = true;
+        if (emitter.displayOn()) {
+            log.info("vfio {}: the display is on again", device.name());
         }
         Frame frame;
         try {
@@ -193,7 +172,7 @@ final class VfioPoller extends PollingThread {
             drop(e);
             return;
         }
-        emit(frame, now);
+        emitter.emit(device.name(), frame, now);
     }
 
     private Frame dmaBufFrame(GfxPlane plane, PlaneLayout layout) throws PlaneFaultException {
@@ -258,22 +237,12 @@ final class VfioPoller extends PollingThread {
     }
 
     private void displayOff(long now) {
-        if (Boolean.FALSE.equals(displayOn)) {
-            return;
-        }
-        displayOn = false;
-        VideoFormat blank = emitter.blankFormat();
-        log.info("vfio {}: the display is off (the primary plane is disabled); showing it black at {}",
-                device.name(), blank);
-        emit(FrameEmitter.black(pool, blank), now);
-    }
-
-    private void emit(Frame frame, long captureNanos) {
-        emitter.emit(device.name(), frame, sequence++, captureNanos);
+        emitter.displayOff(device.name(), pool, now, blank -> log.info("vfio {}: the display is off (the primary"
+                + " plane is disabled); showing it black at {}", device.name(), blank));
     }
 
     private void drop(PlaneFaultException e) {
-        sequence++;
+        emitter.skip();
         drops.drop(e.fault(), "vfio {}: frame dropped, bad plane: {}", device.name(), e.getMessage());
     }
 
@@ -298,10 +267,6 @@ final class VfioPoller extends PollingThread {
     }
 
     private void fail(Throwable e) {
-        if (stopped()) {
-            log.debug("vfio {}: failed after cancel: {}", settings.target(), e.toString());
-        } else {
-            sink.error(e);
-        }
+        fail(e, log, "vfio " + settings.target());
     }
 }

@@ -1,5 +1,6 @@
 package io.scanout.capture.rfb;
 
+import io.scanout.capture.testing.CaptureTesting;
 import io.scanout.core.FramePool;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
@@ -7,21 +8,17 @@ import java.util.function.Supplier;
 
 /** Polling waits with a deadline, for conditions another thread makes true. */
 final class Await {
+    private static final Duration DEFAULT_LIMIT = Duration.ofSeconds(15);
+
     private Await() {
     }
 
     static void until(BooleanSupplier condition, Supplier<String> failure) {
-        until(condition, Duration.ofSeconds(15), failure);
+        until(condition, DEFAULT_LIMIT, failure);
     }
 
     static void until(BooleanSupplier condition, Duration limit, Supplier<String> failure) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(failure.get());
-            }
-            sleep(5);
-        }
+        CaptureTesting.await(limit, condition, failure);
     }
 
     static void noOutstandingFrames(FramePool pool) {
@@ -29,17 +26,18 @@ final class Await {
     }
 
     static void threadsGone(String prefix) {
-        until(() -> Thread.getAllStackTraces().keySet().stream()
-                        .noneMatch(t -> t.getName().startsWith(prefix) && t.isAlive()),
-                () -> "a " + prefix + " thread is still running");
+        CaptureTesting.awaitThreadsGone(prefix, DEFAULT_LIMIT);
+    }
+
+    /**
+     * The check after each test of an RFB source: waits until every frame is back in {@code pool}
+     * and every {@code scanout-rfb-} thread has ended, then closes the pool.
+     */
+    static void noLeaksThenClose(FramePool pool) {
+        CaptureTesting.noLeaksThenClose(pool, "scanout-rfb-", DEFAULT_LIMIT);
     }
 
     static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        CaptureTesting.sleepMillis(millis);
     }
 }

@@ -23,9 +23,7 @@ class RfbReconnectTest {
 
     @AfterEach
     void noLeaks() {
-        Await.noOutstandingFrames(pool);
-        Await.threadsGone("scanout-rfb-");
-        pool.close();
+        Await.noLeaksThenClose(pool);
     }
 
     /** First connection: one good update, then {@code then}; later connections: one good update of another colour. */

@@ -31,9 +31,7 @@ class RfbSourceTest {
 
     @AfterEach
     void noLeaks() {
-        Await.noOutstandingFrames(pool);
-        Await.threadsGone("scanout-rfb-");
-        pool.close();
+        Await.noLeaksThenClose(pool);
     }
 
     static int rgb(Frame frame, int x, int y) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.scanout.capture.testing.Events;
 import io.scanout.capture.x11.FrameCompare;
 import io.scanout.capture.x11.TestPicture;
 import io.scanout.capture.x11.XvfbDisplay;
@@ -11,9 +12,6 @@ import io.scanout.capture.x11.XwdImage;
 import io.scanout.core.FrameEvent;
 import io.scanout.core.FramePool;
 import io.scanout.core.metrics.StreamMeters;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,24 +51,9 @@ class TightX11vncTest {
     static void startServer() throws Exception {
         XvfbDisplay.assumeInstalled("Xvfb", "x11vnc", "xwd", "xwud", "xsetroot");
         display = XvfbDisplay.start(WIDTH, HEIGHT, dir);
-        display.run("xsetroot", "-solid", "#3366cc");
-        Path picture = dir.resolve("picture.xwd");
-        Files.write(picture, PICTURE.toXwd());
-        display.start("xwud", "-in", picture.toString(), "-noclick");
-        Await.until(() -> {
-            try {
-                return display.screenshot().rgb(PICTURE.width() - 1, PICTURE.height() - 1)
-                        == PICTURE.rgb(PICTURE.width() - 1, PICTURE.height() - 1);
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }, LIMIT, () -> "xwud's window does not show the test picture");
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
-        display.start("x11vnc", "-display", display.name(), "-rfbport", String.valueOf(port), "-localhost",
-                "-nopw", "-forever", "-shared", "-nocursor", "-noncache", "-noxrecord", "-wait", "5", "-defer", "5");
-        X11vncTest.awaitPort(port);
+        display.showPicture("#3366cc", PICTURE, LIMIT);
+        port = display.startX11vnc(LIMIT, "-nopw", "-forever", "-shared", "-nocursor", "-noncache", "-noxrecord",
+                "-wait", "5", "-defer", "5");
     }
 
     @AfterAll
@@ -90,9 +73,7 @@ class TightX11vncTest {
     void noLeaks() {
         logs.close();
         tightLog.setLevel(null);
-        Await.noOutstandingFrames(pool);
-        Await.threadsGone("scanout-rfb-");
-        pool.close();
+        Await.noLeaksThenClose(pool);
     }
 
     private RfbSettings settings(String encodings) {

@@ -4,6 +4,7 @@ import io.scanout.core.input.CursorImage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.scanout.capture.testing.Events;
 import io.scanout.capture.x11.FrameCompare;
 import io.scanout.capture.x11.TestPicture;
 import io.scanout.capture.x11.XvfbDisplay;
@@ -13,11 +14,6 @@ import io.scanout.core.FrameEvent;
 import io.scanout.core.FramePool;
 import io.scanout.core.VideoFormat;
 import io.scanout.core.metrics.StreamMeters;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,61 +51,15 @@ class X11vncTest {
     static void startServers() throws Exception {
         XvfbDisplay.assumeInstalled("Xvfb", "x11vnc", "xwd", "xwud", "xsetroot");
         display = XvfbDisplay.start(WIDTH, HEIGHT, dir);
-        display.run("xsetroot", "-solid", "#3366cc");
-        Path picture = dir.resolve("picture.xwd");
-        Files.write(picture, PICTURE.toXwd());
-        display.start("xwud", "-in", picture.toString(), "-noclick");
-        awaitPicture();
+        display.showPicture("#3366cc", PICTURE, LIMIT);
         Path passwd = dir.resolve("passwd");
         display.run("x11vnc", "-storepasswd", PASSWORD, passwd.toString());
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
         // -nocursor: the pointer is not in xwd's picture, so it must not be in the frames either.
-        display.start("x11vnc", "-display", display.name(), "-rfbport", String.valueOf(port), "-localhost",
-                "-rfbauth", passwd.toString(), "-forever", "-shared", "-nocursor", "-noncache", "-noxrecord",
-                "-wait", "5", "-defer", "5");
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            cursorPort = probe.getLocalPort();
-        }
+        port = display.startX11vnc(LIMIT, "-rfbauth", passwd.toString(), "-forever", "-shared", "-nocursor",
+                "-noncache", "-noxrecord", "-wait", "5", "-defer", "5");
         // A second server that sends the pointer's shape to clients that ask for it.
-        display.start("x11vnc", "-display", display.name(), "-rfbport", String.valueOf(cursorPort), "-localhost",
-                "-nopw", "-forever", "-shared", "-noncache", "-noxrecord", "-cursor", "arrow");
-        awaitPort(port);
-        awaitPort(cursorPort);
-    }
-
-    /** Waits for xwud's window to show the picture at the top-left corner of the screen. */
-    private static void awaitPicture() {
-        Await.until(() -> {
-            try {
-                XwdImage screen = display.screenshot();
-                for (int y = 0; y < PICTURE.height(); y++) {
-                    for (int x = 0; x < PICTURE.width(); x++) {
-                        if (screen.rgb(x, y) != PICTURE.rgb(x, y)) {
-                            return false;
-                        }
-                    }
-                }
-                return true;
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }, LIMIT, () -> "xwud's window does not show the test picture");
-    }
-
-    static void awaitPort(int port) {
-        Await.until(() -> {
-            try {
-                new Socket(InetAddress.getLoopbackAddress(), port).close();
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        }, LIMIT, () -> "nothing listens on port " + port);
+        cursorPort = display.startX11vnc(LIMIT, "-nopw", "-forever", "-shared", "-noncache", "-noxrecord",
+                "-cursor", "arrow");
     }
 
     @AfterAll
@@ -121,9 +71,7 @@ class X11vncTest {
 
     @AfterEach
     void noLeaks() {
-        Await.noOutstandingFrames(pool);
-        Await.threadsGone("scanout-rfb-");
-        pool.close();
+        Await.noLeaksThenClose(pool);
     }
 
     private RfbSettings settings() {

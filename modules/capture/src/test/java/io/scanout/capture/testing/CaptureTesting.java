@@ -4,8 +4,12 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.scanout.core.FramePool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +23,9 @@ import java.util.stream.Stream;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the polling sources' tests share: waiting for a condition, counting this process's fds,
- * catching logs. Called from the test thread; {@link #await} and {@link #sleepMillis} block.
+ * What the sources' tests share: waiting for a condition or a listening port, counting this
+ * process's fds, catching logs. Called from the test thread; {@link #await}, {@link #awaitPort}
+ * and {@link #sleepMillis} block.
  */
 public final class CaptureTesting {
     private CaptureTesting() {
@@ -34,6 +39,43 @@ public final class CaptureTesting {
                 throw new AssertionError(failure.get());
             }
             sleepMillis(2);
+        }
+    }
+
+    /**
+     * The check after each test of a source: waits until every frame is back in {@code pool} and
+     * no thread whose name starts with {@code threadPrefix} ({@code "scanout-x11-"}) runs, failing
+     * after {@code timeout} for each, then closes the pool.
+     */
+    public static void noLeaksThenClose(FramePool pool, String threadPrefix, Duration timeout) {
+        await(timeout, () -> pool.stats().outstanding() == 0, () -> "frames still out: " + pool.stats());
+        awaitThreadsGone(threadPrefix, timeout);
+        pool.close();
+    }
+
+    /** Waits until no thread whose name starts with {@code prefix} runs. */
+    public static void awaitThreadsGone(String prefix, Duration timeout) {
+        await(timeout, () -> Thread.getAllStackTraces().keySet().stream()
+                        .noneMatch(t -> t.getName().startsWith(prefix) && t.isAlive()),
+                () -> "a " + prefix + " thread is still running");
+    }
+
+    /** Waits until something (a VNC server another process starts) accepts connections on {@code port} of 127.0.0.1. */
+    public static void awaitPort(int port, Duration timeout) {
+        await(timeout, () -> {
+            try {
+                new Socket(InetAddress.getLoopbackAddress(), port).close();
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }, () -> "nothing listens on port " + port);
+    }
+
+    /** A port of 127.0.0.1 nobody listens on now, for a server the test starts. */
+    public static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
         }
     }
 

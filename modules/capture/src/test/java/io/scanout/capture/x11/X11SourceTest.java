@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.scanout.capture.FrameSources;
 import io.scanout.capture.SourceUri;
+import io.scanout.capture.testing.CaptureTesting;
 import io.scanout.core.DrmFormat;
 import io.scanout.core.FrameEvent;
 import io.scanout.core.FramePool;
@@ -13,14 +14,11 @@ import io.scanout.core.VideoFormat;
 import io.scanout.core.metrics.Stage;
 import io.scanout.core.metrics.StreamMeters;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,30 +49,7 @@ class X11SourceTest {
     static void startXvfb() throws Exception {
         XvfbDisplay.assumeInstalled("Xvfb", "xwd", "xwud", "xsetroot");
         display = XvfbDisplay.start(WIDTH, HEIGHT, dir);
-        display.run("xsetroot", "-solid", "#204060");
-        Path picture = dir.resolve("picture.xwd");
-        Files.write(picture, PICTURE.toXwd());
-        display.start("xwud", "-in", picture.toString(), "-noclick");
-        await(() -> shows(PICTURE), () -> "xwud's window does not show the test picture");
-    }
-
-    private static boolean shows(XwdImage picture) {
-        try {
-            XwdImage screen = display.screenshot();
-            for (int y = 0; y < picture.height(); y++) {
-                for (int x = 0; x < picture.width(); x++) {
-                    if (screen.rgb(x, y) != picture.rgb(x, y)) {
-                        return false;
-                    }
-                }
-            }
-            return true;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        display.showPicture("#204060", PICTURE, LIMIT);
     }
 
     @AfterAll
@@ -86,10 +61,7 @@ class X11SourceTest {
 
     @AfterEach
     void noLeaks() {
-        await(() -> pool.stats().outstanding() == 0, () -> "frames still out: " + pool.stats());
-        await(() -> Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.getName().startsWith("scanout-x11-") && t.isAlive()), () -> "an x11 thread runs");
-        pool.close();
+        CaptureTesting.noLeaksThenClose(pool, "scanout-x11-", LIMIT);
     }
 
     private X11Source source(String params) {
@@ -178,7 +150,7 @@ class X11SourceTest {
         X11Source source = source("?damage=0&fps=240");
         for (int i = 0; i < 10; i++) {
             Disposable running = source.frames().subscribe(FrameEvent::release);
-            sleep(i * 7 % 40);
+            CaptureTesting.sleepMillis(i * 7 % 40);
             running.dispose();
         }
     }
@@ -230,25 +202,6 @@ class X11SourceTest {
             display.run(command);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    private static void await(BooleanSupplier condition, Supplier<String> failure) {
-        long deadline = System.nanoTime() + LIMIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(failure.get());
-            }
-            sleep(20);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);

@@ -14,10 +14,6 @@ import io.scanout.capture.rfb.RfbSource;
 import io.scanout.core.FrameEvent;
 import io.scanout.core.FramePool;
 import io.scanout.core.metrics.StreamMeters;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
@@ -57,20 +53,7 @@ class X11vncInputTest {
         XvfbDisplay.assumeInstalled("Xvfb", "x11vnc");
         FramePool pool = new FramePool();
         try (XvfbDisplay display = XvfbDisplay.start(320, 240, dir)) {
-            int port;
-            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = probe.getLocalPort();
-            }
-            display.start("x11vnc", "-display", display.name(), "-rfbport", String.valueOf(port), "-localhost",
-                    "-nopw", "-forever", "-shared", "-noncache", "-noxrecord");
-            await(() -> {
-                try {
-                    new Socket(InetAddress.getLoopbackAddress(), port).close();
-                    return true;
-                } catch (IOException e) {
-                    return false;
-                }
-            }, "x11vnc does not listen");
+            int port = display.startX11vnc(LIMIT, "-nopw", "-forever", "-shared", "-noncache", "-noxrecord");
             Pointer x = X.LIB.XOpenDisplay(display.name());
             assertThat(x).isNotNull();
             RfbSource source = RfbSource.open(RfbSettings.of("127.0.0.1", port).withTimeoutMillis(30_000), pool,

@@ -2,12 +2,15 @@ package io.scanout.capture.x11;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.scanout.capture.testing.CaptureTesting;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -85,6 +88,56 @@ public final class XvfbDisplay implements AutoCloseable {
         if (p.exitValue() != 0) {
             throw new IOException(String.join(" ", command) + " exited with " + p.exitValue());
         }
+    }
+
+    /**
+     * Paints the root window {@code background} ({@code xsetroot -solid}) and shows {@code picture}
+     * at the top-left corner of the screen ({@code xwud}); returns once {@code xwd} sees it there,
+     * pixel for pixel, failing after {@code limit}.
+     */
+    public void showPicture(String background, XwdImage picture, Duration limit) throws IOException,
+            InterruptedException {
+        run("xsetroot", "-solid", background);
+        Path file = dir.resolve("picture-" + System.nanoTime() + ".xwd");
+        Files.write(file, picture.toXwd());
+        start("xwud", "-in", file.toString(), "-noclick");
+        CaptureTesting.await(limit, () -> shows(picture), () -> "xwud's window does not show the test picture");
+    }
+
+    /** Whether the screen shows {@code picture} at its top-left corner now, pixel for pixel. */
+    public boolean shows(XwdImage picture) {
+        XwdImage screen;
+        try {
+            screen = screenshot();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        for (int y = 0; y < picture.height(); y++) {
+            for (int x = 0; x < picture.width(); x++) {
+                if (screen.rgb(x, y) != picture.rgb(x, y)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Starts x11vnc serving this display on a free port of 127.0.0.1 ({@code -localhost}), with
+     * {@code options} after the display and port; returns the port once it takes connections.
+     * Ended on close.
+     */
+    public int startX11vnc(Duration limit, String... options) throws IOException {
+        int port = CaptureTesting.freePort();
+        List<String> command = new ArrayList<>(List.of("x11vnc", "-display", name(), "-rfbport",
+                String.valueOf(port), "-localhost"));
+        command.addAll(List.of(options));
+        start(command.toArray(new String[0]));
+        CaptureTesting.awaitPort(port, limit);
+        return port;
     }
 
     /** What the screen shows now, by {@code xwd -root}. */

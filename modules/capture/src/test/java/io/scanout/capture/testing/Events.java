@@ -1,10 +1,11 @@
-package io.scanout.capture.rfb;
+package io.scanout.capture.testing;
 
 import io.scanout.core.FrameEvent;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
@@ -14,7 +15,7 @@ import reactor.core.publisher.Flux;
  * is taken, so the source is never asked for more than the test reads. Whatever is left is
  * released on close.
  */
-final class Events implements AutoCloseable {
+public final class Events implements AutoCloseable {
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final BaseSubscriber<FrameEvent> subscriber = new BaseSubscriber<>() {
         @Override
@@ -33,12 +34,13 @@ final class Events implements AutoCloseable {
         }
     };
 
-    Events(Flux<FrameEvent> frames) {
+    /** Subscribes to {@code frames} and asks for the first event. */
+    public Events(Flux<FrameEvent> frames) {
         frames.subscribe(subscriber);
     }
 
     /** The next event, owned by the caller; fails the test after {@code limit}. */
-    FrameEvent next(Duration limit) {
+    public FrameEvent next(Duration limit) {
         Object o;
         try {
             o = queue.poll(limit.toMillis(), TimeUnit.MILLISECONDS);
@@ -56,6 +58,23 @@ final class Events implements AutoCloseable {
         return (FrameEvent) o;
     }
 
+    /**
+     * The first event {@code wanted} accepts, owned by the caller; the ones before it are released.
+     * Fails the test when none comes within {@code limit}.
+     */
+    public FrameEvent until(Predicate<FrameEvent> wanted, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            FrameEvent e = next(limit);
+            if (wanted.test(e)) {
+                return e;
+            }
+            e.release();
+        }
+        throw new AssertionError("no such event within " + limit);
+    }
+
+    /** Cancels the subscription and releases the events nobody took. */
     @Override
     public void close() {
         subscriber.dispose();
