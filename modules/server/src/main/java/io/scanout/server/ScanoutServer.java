@@ -2,6 +2,7 @@ package io.scanout.server;
 
 import io.scanout.core.FramePool;
 import io.scanout.transport.HttpTransport;
+import io.scanout.transport.rfb.RfbDmaBufCopies;
 import io.scanout.transport.rfb.RfbSecurity;
 import io.scanout.transport.rfb.RfbServer;
 import io.scanout.transport.rfb.RfbWebSocketHandler;
@@ -49,6 +50,11 @@ public final class ScanoutServer implements AutoCloseable {
     private final HttpTransport.Running http;
     /** VNC over TCP ({@code --vnc-bind}); null when not asked for. */
     private final RfbServer vnc;
+    /**
+     * The CPU copies of dma-buf pictures that a stream's VNC clients share, over TCP and WebSocket
+     * alike; closed after both have stopped.
+     */
+    private final RfbDmaBufCopies vncCopies = new RfbDmaBufCopies();
 
     private ScanoutServer(ServerSettings settings) {
         FfmpegLogging.configure();
@@ -67,7 +73,7 @@ public final class ScanoutServer implements AutoCloseable {
                     .health(() -> !streams.isEmpty())
                     .reload(this::reloadFromSource)
                     .security(settings.security())
-                    .streamHandler("/rfb", new RfbWebSocketHandler(vncSecurity(settings.vnc())))
+                    .streamHandler("/rfb", new RfbWebSocketHandler(vncSecurity(settings.vnc()), vncCopies))
                     .streamHandler(MuxFormat.MPEG_TS.suffix(), MuxHandler.of(MuxFormat.MPEG_TS))
                     .streamHandler(MuxFormat.FRAGMENTED_MP4.suffix(), MuxHandler.of(MuxFormat.FRAGMENTED_MP4))
                     .build()
@@ -75,6 +81,7 @@ public final class ScanoutServer implements AutoCloseable {
             vnc = startVnc(settings.vnc(), settings.security(), http);
         } catch (RuntimeException e) {
             closeStreams();
+            vncCopies.close();
             metrics.close();
             pool.close();
             throw e;
@@ -234,7 +241,7 @@ public final class ScanoutServer implements AutoCloseable {
         ConnectionLimits limits = new ConnectionLimits(server.maxConnectionsPerClient(), server.maxConnections());
         try {
             return RfbServer.start(settings.bind().get().host(), settings.bind().get().port(),
-                    () -> vncStream(settings), security, limits);
+                    () -> vncStream(settings), security, limits, vncCopies);
         } catch (RuntimeException e) {
             started.close();
             throw e;
@@ -256,6 +263,7 @@ public final class ScanoutServer implements AutoCloseable {
             vnc.close();
         }
         http.close();
+        vncCopies.close();
         closeStreams();
         metrics.close();
         pool.close();

@@ -6,8 +6,6 @@ import io.scanout.core.FrameEvent;
 import io.scanout.core.FramePool;
 import io.scanout.core.nativeio.DmaBufCpuCopy;
 import io.scanout.transport.StreamEndpoint;
-import java.util.IdentityHashMap;
-import java.util.Map;
 
 /**
  * CPU copies of one stream's dma-buf pictures for its RFB pixel clients (Raw, ZRLE), which read
@@ -15,9 +13,10 @@ import java.util.Map;
  * a pooled frame) however many clients send it, since the stream's pictures reach every client as
  * references to the same dma-buf.
  *
- * <p>One instance per stream, shared by that stream's RFB sessions over TCP and WebSocket alike:
- * {@link #join} on a session's first dma-buf picture, {@link #leave} when the session ends; the last
- * to leave releases the kept copy and closes the pool.
+ * <p>Made and owned by an {@link RfbDmaBufCopies}, one per stream, and shared by that stream's RFB
+ * sessions over TCP and WebSocket alike: a session gets it from {@link RfbDmaBufCopies#join} on its
+ * first dma-buf picture and calls {@link #leave} when it ends; the owner frees it ({@link #free})
+ * when the last session has left, or when it closes.
  *
  * <p>Ownership: this keeps one reference to the newest copy; {@link #cpuCopy} gives the caller a
  * reference of its own. The dma-buf stays its event's. Thread-safe; {@link #cpuCopy} blocks for
@@ -27,12 +26,10 @@ import java.util.Map;
 final class DmaBufPictures {
     /** Copies kept idle per size: the kept one and one being replaced. */
     private static final int IDLE_COPIES = 2;
-    private static final Map<StreamEndpoint, DmaBufPictures> BY_STREAM = new IdentityHashMap<>();
 
     private final StreamEndpoint stream;
+    private final RfbDmaBufCopies owner;
     private final FramePool pool = new FramePool(IDLE_COPIES);
-    // Guarded by BY_STREAM.
-    private int sessions;
     // Guarded by this. The picture the kept copy was made from: its dma-buf (compared by identity,
     // never used after its event is released), the event's sequence — a source that draws into the
     // same buffer again gives a new one — and its capture time, which orders pictures even across a
@@ -43,29 +40,30 @@ final class DmaBufPictures {
     private Frame copy;
     private boolean closed;
 
-    private DmaBufPictures(StreamEndpoint stream) {
+    DmaBufPictures(StreamEndpoint stream, RfbDmaBufCopies owner) {
         this.stream = stream;
+        this.owner = owner;
     }
 
-    /** This stream's copies, shared with its other sessions; the caller calls {@link #leave} once. */
-    static DmaBufPictures join(StreamEndpoint stream) {
-        synchronized (BY_STREAM) {
-            DmaBufPictures pictures = BY_STREAM.computeIfAbsent(stream, DmaBufPictures::new);
-            pictures.sessions++;
-            return pictures;
-        }
+    StreamEndpoint stream() {
+        return stream;
     }
 
-    /** A session is done with the copies; the last one frees them. */
+    /** A session is done with the copies (once per join); the last one to leave frees them. */
     void leave() {
-        synchronized (BY_STREAM) {
-            if (--sessions > 0) {
-                return;
-            }
-            BY_STREAM.remove(stream);
-        }
+        owner.leave(this);
+    }
+
+    /**
+     * Releases the kept copy and closes the pool; copies that sessions still hold are freed as they
+     * release them. Called by the owner only. Idempotent.
+     */
+    void free() {
         Frame kept;
         synchronized (this) {
+            if (closed) {
+                return;
+            }
             closed = true;
             kept = copy;
             copy = null;
@@ -75,13 +73,6 @@ final class DmaBufPictures {
             kept.release();
         }
         pool.close();
-    }
-
-    /** Streams whose copies are held now (for tests). */
-    static int streamsHeld() {
-        synchronized (BY_STREAM) {
-            return BY_STREAM.size();
-        }
     }
 
     /** The pool's counts, which stay readable after the last session left (for tests). */

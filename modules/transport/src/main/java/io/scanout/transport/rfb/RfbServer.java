@@ -25,6 +25,9 @@ import reactor.netty.tcp.TcpServer;
  * VNC over TCP (RFB 3.8, RFC 6143) for one stream: what {@code --vnc-bind} starts. Every
  * connection is an {@link RfbSession} on the stream the supplier gives at that moment (so a
  * reloaded stream is served from the next connection on); security is {@link RfbSecurity}'s.
+ * Its clients of a stream share the CPU copies of that stream's dma-buf pictures through an
+ * {@link RfbDmaBufCopies}: the one given, which the caller owns and closes after this server, or
+ * else one of the server's own, closed with it.
  *
  * <p>{@link #start} binds and returns; {@link #close()} stops listening and closes every client
  * connection. Both block briefly: call them from a startup or shutdown thread, not an event loop.
@@ -35,11 +38,14 @@ public final class RfbServer implements AutoCloseable {
 
     private final DisposableServer server;
     private final ChannelGroup clients;
+    /** The copies this server made for itself, closed with it; null when the caller gave them. */
+    private final RfbDmaBufCopies ownCopies;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RfbServer(DisposableServer server, ChannelGroup clients) {
+    private RfbServer(DisposableServer server, ChannelGroup clients, RfbDmaBufCopies ownCopies) {
         this.server = server;
         this.clients = clients;
+        this.ownCopies = ownCopies;
     }
 
     /**
@@ -61,22 +67,46 @@ public final class RfbServer implements AutoCloseable {
      */
     public static RfbServer start(String host, int port, Supplier<Optional<StreamEndpoint>> stream,
                                   RfbSecurity security, ConnectionLimits limits) {
-        if (host == null || host.isEmpty() || port < 0 || port > 0xffff || stream == null || security == null) {
-            throw new IllegalArgumentException("an RFB server needs a host, a port in 0..65535, a stream and security");
+        RfbDmaBufCopies own = new RfbDmaBufCopies();
+        try {
+            return start(host, port, stream, security, limits, own, own);
+        } catch (RuntimeException e) {
+            own.close();
+            throw e;
+        }
+    }
+
+    /**
+     * As {@link #start(String, int, Supplier, RfbSecurity, ConnectionLimits)}, its clients sharing
+     * dma-buf picture copies through {@code copies} with the application's other RFB endpoints (an
+     * {@link RfbWebSocketHandler}); the caller closes {@code copies} after this server.
+     */
+    public static RfbServer start(String host, int port, Supplier<Optional<StreamEndpoint>> stream,
+                                  RfbSecurity security, ConnectionLimits limits, RfbDmaBufCopies copies) {
+        return start(host, port, stream, security, limits, copies, null);
+    }
+
+    private static RfbServer start(String host, int port, Supplier<Optional<StreamEndpoint>> stream,
+                                   RfbSecurity security, ConnectionLimits limits, RfbDmaBufCopies copies,
+                                   RfbDmaBufCopies ownCopies) {
+        if (host == null || host.isEmpty() || port < 0 || port > 0xffff || stream == null || security == null
+                || limits == null || copies == null) {
+            throw new IllegalArgumentException(
+                    "an RFB server needs a host, a port in 0..65535, a stream, security, limits and dma-buf copies");
         }
         ChannelGroup clients = new DefaultChannelGroup("scanout-rfb", GlobalEventExecutor.INSTANCE);
         DisposableServer server = TcpServer.create()
                 .host(host)
                 .port(port)
                 .doOnConnection(connection -> clients.add(connection.channel()))
-                .handle((in, out) -> serve(in, out, stream, security, limits))
+                .handle((in, out) -> serve(in, out, stream, security, limits, copies))
                 .bindNow();
         log.info("VNC (RFB 3.8) listening on {}:{}", server.host(), server.port());
-        return new RfbServer(server, clients);
+        return new RfbServer(server, clients, ownCopies);
     }
 
     private static Publisher<Void> serve(NettyInbound in, NettyOutbound out, Supplier<Optional<StreamEndpoint>> stream,
-                                         RfbSecurity security, ConnectionLimits limits) {
+                                         RfbSecurity security, ConnectionLimits limits, RfbDmaBufCopies copies) {
         Channel[] channel = new Channel[1];
         in.withConnection(connection -> channel[0] = connection.channel());
         Optional<StreamEndpoint> endpoint = stream.get();
@@ -93,7 +123,7 @@ public final class RfbServer implements AutoCloseable {
             return Mono.empty();
         }
         ConnectionLimits.Lease lease = place.lease();
-        RfbSession session = new RfbSession(endpoint.get(), security, RfbWire.tcp(channel[0]),
+        RfbSession session = new RfbSession(endpoint.get(), security, copies, RfbWire.tcp(channel[0]),
                 Schedulers.boundedElastic().createWorker());
         session.start();
         return in.receive()
@@ -119,7 +149,7 @@ public final class RfbServer implements AutoCloseable {
         return server.host();
     }
 
-    /** Stops listening and closes every client. Idempotent. */
+    /** Stops listening and closes every client, then the dma-buf copies it made for itself. Idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -127,5 +157,8 @@ public final class RfbServer implements AutoCloseable {
         }
         server.disposeNow();
         clients.close().awaitUninterruptibly(CLOSE_GRACE_MILLIS);
+        if (ownCopies != null) {
+            ownCopies.close();
+        }
     }
 }

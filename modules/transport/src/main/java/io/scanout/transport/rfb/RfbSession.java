@@ -46,6 +46,7 @@ final class RfbSession {
 
     private final StreamEndpoint stream;
     private final RfbSecurity security;
+    private final RfbDmaBufCopies copies;
     private final RfbWire wire;
     private final Scheduler.Worker worker;
     private final InboundBytes inbound = new InboundBytes();
@@ -57,9 +58,11 @@ final class RfbSession {
     private byte[] challenge;
     private RfbUpdates updates;
 
-    RfbSession(StreamEndpoint stream, RfbSecurity security, RfbWire wire, Scheduler.Worker worker) {
+    RfbSession(StreamEndpoint stream, RfbSecurity security, RfbDmaBufCopies copies, RfbWire wire,
+               Scheduler.Worker worker) {
         this.stream = stream;
         this.security = security;
+        this.copies = copies;
         this.wire = wire;
         this.worker = worker;
         this.client = wire.describe();
@@ -337,7 +340,7 @@ final class RfbSession {
             return false;
         }
         inbound.take(1); // the shared flag: every client shares the stream
-        updates = new RfbUpdates(stream, wire, worker, client, this::fail);
+        updates = new RfbUpdates(stream, copies, wire, worker, client, this::fail);
         byte[] name = stream.hub().streamId().getBytes(StandardCharsets.UTF_8);
         ByteBuf init = Unpooled.buffer(24 + name.length);
         init.writeShort(updates.clientWidth()).writeShort(updates.clientHeight());

@@ -22,11 +22,15 @@ import reactor.netty.http.server.WebsocketServerSpec;
 /**
  * RFB over WebSocket, {@code WS /streams/{id}/rfb}, as noVNC and websockify speak it: the RFB byte
  * stream in binary messages (subprotocol {@code binary}), in either direction split anywhere.
- * Register with {@code HttpTransport.Builder#streamHandler("/rfb", new RfbWebSocketHandler(security))}.
+ * Register with {@code HttpTransport.Builder#streamHandler("/rfb", new RfbWebSocketHandler(security, copies))}.
  *
  * <p>Same sessions as {@link RfbServer}, minus VeNCrypt (TLS belongs to the HTTP server here:
  * {@code wss://}). A text message, or a message over {@value #MAX_MESSAGE_BYTES} bytes, closes that
  * connection only.
+ *
+ * <p>A stream's clients share the CPU copies of its dma-buf pictures through an
+ * {@link RfbDmaBufCopies}: give the one the application's {@link RfbServer} uses too, so TCP and
+ * WebSocket clients share them, and close it when the HTTP server has stopped.
  */
 public final class RfbWebSocketHandler implements StreamHandler {
     private static final Logger log = LoggerFactory.getLogger(RfbWebSocketHandler.class);
@@ -34,16 +38,28 @@ public final class RfbWebSocketHandler implements StreamHandler {
     public static final int MAX_MESSAGE_BYTES = 64 * 1024;
 
     private final RfbSecurity security;
+    private final RfbDmaBufCopies copies;
     private final WebsocketServerSpec spec = WebsocketServerSpec.builder()
             .protocols("binary")
             .maxFramePayloadLength(MAX_MESSAGE_BYTES)
             .build();
 
+    /**
+     * A handler with dma-buf copies of its own, for when it is the application's only RFB endpoint:
+     * they hold memory only while a session sends dma-buf pictures, and the last session of a stream
+     * to end frees that stream's.
+     */
     public RfbWebSocketHandler(RfbSecurity security) {
-        if (security == null) {
-            throw new IllegalArgumentException("security is required");
+        this(security, new RfbDmaBufCopies());
+    }
+
+    /** A handler whose clients share dma-buf copies through {@code copies}, which the caller owns and closes. */
+    public RfbWebSocketHandler(RfbSecurity security, RfbDmaBufCopies copies) {
+        if (security == null || copies == null) {
+            throw new IllegalArgumentException("security and dma-buf copies are required");
         }
         this.security = security;
+        this.copies = copies;
     }
 
     @Override
@@ -51,7 +67,7 @@ public final class RfbWebSocketHandler implements StreamHandler {
         return res.sendWebsocket((in, out) -> {
             Channel[] channel = new Channel[1];
             in.withConnection(connection -> channel[0] = connection.channel());
-            RfbSession session = new RfbSession(stream, security, RfbWire.websocket(channel[0]),
+            RfbSession session = new RfbSession(stream, security, copies, RfbWire.websocket(channel[0]),
                     Schedulers.boundedElastic().createWorker());
             session.start();
             return in.receiveFrames()

@@ -11,7 +11,12 @@ import io.scanout.core.FrameEvent;
 import io.scanout.core.FramePool;
 import io.scanout.core.PlaneLayout;
 import io.scanout.core.metrics.StreamMeters;
+import io.scanout.transport.HttpTransport;
+import io.scanout.transport.StreamDirectory;
 import io.scanout.transport.StreamEndpoint;
+import io.scanout.transport.security.ConnectionLimits;
+import io.scanout.transport.security.SecuritySettings;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
@@ -32,6 +37,8 @@ class RfbDmaBufTest {
 
     private final SyntheticEndpoint synthetic = new SyntheticEndpoint("gpu", WIDTH, HEIGHT, 20, DrmFormat.XR24);
     private final FramePool clientPool = new FramePool();
+    /** The server's dma-buf copies, the test's to close, so it can look into them. */
+    private final RfbDmaBufCopies copies = new RfbDmaBufCopies();
     private MemfdDmaBufEndpoint stream;
     private RfbServer server;
 
@@ -42,14 +49,17 @@ class RfbDmaBufTest {
         }
         synthetic.close();
         RfbServerTest.await(() -> stream == null || stream.allClosed(), "dma-bufs still open");
-        RfbServerTest.await(() -> DmaBufPictures.streamsHeld() == 0, "CPU copies of dma-bufs still held");
+        RfbServerTest.await(() -> copies.streamsHeld() == 0, "CPU copies of dma-bufs still held");
+        copies.close();
         RfbServerTest.await(() -> synthetic.pool.stats().outstanding() == 0, "frames still held: " + synthetic.pool.stats());
         clientPool.close();
     }
 
     private void serve(MemfdDmaBufEndpoint endpoint) {
         stream = endpoint;
-        server = RfbServer.start("127.0.0.1", 0, () -> Optional.<StreamEndpoint>of(endpoint), RfbSecurity.loopbackOnly());
+        SecuritySettings defaults = SecuritySettings.open();
+        server = RfbServer.start("127.0.0.1", 0, () -> Optional.<StreamEndpoint>of(endpoint), RfbSecurity.loopbackOnly(),
+                new ConnectionLimits(defaults.maxConnectionsPerClient(), defaults.maxConnections()), copies);
     }
 
     /** Our VNC client's picture after a series of incremental updates is exactly one pattern frame. */
@@ -67,7 +77,7 @@ class RfbDmaBufTest {
     void onePictureIsCopiedOnceForEveryClient() throws Exception {
         MemfdDmaBufEndpoint endpoint = MemfdDmaBufEndpoint.manual(synthetic);
         serve(endpoint);
-        DmaBufPictures copies = DmaBufPictures.join(endpoint); // held by the test too, to read its counts
+        DmaBufPictures shared = copies.join(endpoint); // held by the test too, to read its counts
         try (RawRfbClient a = new RawRfbClient("127.0.0.1", server.port());
              RawRfbClient b = new RawRfbClient("127.0.0.1", server.port())) {
             for (RawRfbClient c : List.of(a, b)) {
@@ -84,15 +94,59 @@ class RfbDmaBufTest {
                     assertThat(rgb(update.get(0))).as("picture %d", index).isEqualTo(synthetic.expected(index));
                     c.request(true, 0, 0, WIDTH, HEIGHT);
                 }
-                assertThat(copies.poolStats().acquired()).as("CPU copies after picture %d", index)
+                assertThat(shared.poolStats().acquired()).as("CPU copies after picture %d", index)
                         .isEqualTo(index - 4);
             }
         } finally {
-            copies.leave();
+            shared.leave();
         }
-        RfbServerTest.await(() -> copies.poolStats().outstanding() == 0, "copies held: " + copies.poolStats());
-        RfbServerTest.await(() -> copies.poolStats().freed() == copies.poolStats().allocated(),
-                "copy memory not freed: " + copies.poolStats());
+        RfbServerTest.await(() -> shared.poolStats().outstanding() == 0, "copies held: " + shared.poolStats());
+        RfbServerTest.await(() -> shared.poolStats().freed() == shared.poolStats().allocated(),
+                "copy memory not freed: " + shared.poolStats());
+    }
+
+    /**
+     * A TCP client and a WebSocket client of one stream, their endpoints given the same copies: the
+     * WebSocket client's picture is copied there, and then one copy per picture serves both.
+     */
+    @Test
+    void tcpAndWebSocketClientsOfOneStreamShareOneCopy() throws Exception {
+        MemfdDmaBufEndpoint endpoint = MemfdDmaBufEndpoint.manual(synthetic);
+        serve(endpoint);
+        DmaBufPictures shared = copies.join(endpoint); // held by the test too, to read its counts
+        try (HttpTransport.Running http = HttpTransport.builder()
+                     .bind("127.0.0.1", 0)
+                     .directory(StreamDirectory.of("gpu", endpoint))
+                     .streamHandler("/rfb", new RfbWebSocketHandler(RfbSecurity.loopbackOnly(), copies))
+                     .build()
+                     .start();
+             WebSocketBridge bridge = new WebSocketBridge(URI.create("ws://127.0.0.1:" + http.port() + "/streams/gpu/rfb"));
+             RawRfbClient webSocket = new RawRfbClient("127.0.0.1", bridge.port());
+             RawRfbClient tcp = new RawRfbClient("127.0.0.1", server.port())) {
+            webSocket.connectWithNone();
+            webSocket.setEncodings(0);
+            webSocket.request(false, 0, 0, WIDTH, HEIGHT);
+            RfbServerTest.await(() -> endpoint.subscribers() == 1, "WebSocket client subscribed");
+            endpoint.emit(7);
+            assertThat(rgb(webSocket.readUpdate(4).get(0))).isEqualTo(synthetic.expected(7));
+            assertThat(shared.poolStats().acquired()).as("CPU copies made for the WebSocket client").isOne();
+            webSocket.request(true, 0, 0, WIDTH, HEIGHT);
+
+            tcp.connectWithNone();
+            tcp.setEncodings(0);
+            tcp.request(false, 0, 0, WIDTH, HEIGHT);
+            RfbServerTest.await(() -> endpoint.subscribers() == 2, "clients subscribed: " + endpoint.subscribers());
+            endpoint.emit(8);
+            for (RawRfbClient c : List.of(tcp, webSocket)) {
+                List<RawRfbClient.Rectangle> update = c.readUpdate(4);
+                assertThat(update).hasSize(1);
+                assertThat(rgb(update.get(0))).isEqualTo(synthetic.expected(8));
+            }
+            assertThat(shared.poolStats().acquired()).as("CPU copies once the next picture went over TCP and WebSocket")
+                    .isEqualTo(2);
+        } finally {
+            shared.leave();
+        }
     }
 
     /** Dma-bufs that an RFB client cannot be sent. */
