@@ -113,6 +113,8 @@ class SoftwareEncodersTest {
     /** The codec string and parameter sets agree with what FFmpeg's own parser reads from the keyframe. */
     private static void checkConfiguration(Codec codec, CodecConfig config, byte[] keyframe) {
         StreamParser.Parsed parsed = StreamParser.parse(codec, keyframe);
+        // An 8-bit source at the default bit depth: the headers the configuration is read from say 8.
+        assertThat(config.bitDepth()).as("bit depth").isEqualTo(8);
         switch (codec) {
             case H264 -> assertThat(config.codecString()).matches("avc1\\.[0-9A-F]{6}")
                     .startsWith(String.format("avc1.%02X", parsed.profile() & 0xff))

@@ -85,6 +85,7 @@ class TenBitPathTest {
         List<EncodedPacket> packets = run(encode, convert, i -> xr30Bands());
 
         assertThat(packets.get(0).config().codecString()).as("HEVC Main 10: general_profile_idc 2").startsWith("hev1.2.");
+        assertThat(packets.get(0).config().bitDepth()).as("bit_depth_luma_minus8 + 8 of the SPS").isEqualTo(10);
         Path file = write(packets, "xr30.hevc");
         assertThat(probe(file, "hevc")).isEqualTo("hevc,Main 10,yuv420p10le");
         assertThat(worstMiss(file, "hevc", expected)).as("largest miss of a decoded pixel, bands %s",
@@ -102,6 +103,7 @@ class TenBitPathTest {
 
         List<EncodedPacket> packets = run(encode, convert, i -> p010Bands(luma));
 
+        assertThat(packets.get(0).config().bitDepth()).isEqualTo(10);
         Path file = write(packets, "p010.hevc");
         assertThat(probe(file, "hevc")).isEqualTo("hevc,Main 10,yuv420p10le");
         assertThat(worstMiss(file, "hevc", luma)).as("largest miss of a decoded pixel").isLessThanOrEqualTo(1);
@@ -114,6 +116,7 @@ class TenBitPathTest {
         List<EncodedPacket> packets = run(encode, convertSettings(encode), i -> xr24Grey());
 
         assertThat(packets.get(0).config().codecString()).startsWith("hev1.1.");
+        assertThat(packets.get(0).config().bitDepth()).isEqualTo(8);
         assertThat(probe(write(packets, "xr24.hevc"), "hevc")).isEqualTo("hevc,Main,yuv420p");
     }
 
@@ -127,6 +130,7 @@ class TenBitPathTest {
         assertThat(packets).extracting(p -> p.config().codecString().substring(0, 7))
                 .containsExactly("hev1.1.", "hev1.1.", "hev1.1.", "hev1.2.", "hev1.2.", "hev1.2.", "hev1.1.",
                         "hev1.1.");
+        assertThat(packets).extracting(p -> p.config().bitDepth()).containsExactly(8, 8, 8, 10, 10, 10, 8, 8);
         assertThat(packets).extracting(EncodedPacket::keyframe)
                 .containsExactly(true, false, false, true, false, false, true, false);
     }
@@ -139,6 +143,7 @@ class TenBitPathTest {
         List<EncodedPacket> packets = run(encode, convertSettings(encode), i -> xr30Bands());
 
         assertThat(packets.get(0).config().codecString()).matches("av01\\.0\\.\\d\\d[MH]\\.10");
+        assertThat(packets.get(0).config().bitDepth()).as("the sequence header's high_bitdepth").isEqualTo(10);
     }
 
     @Test
@@ -150,6 +155,7 @@ class TenBitPathTest {
 
         List<EncodedPacket> packets = run(encode, convertSettings(encode), i -> xr30Bands());
 
+        assertThat(packets.get(0).config().bitDepth()).isEqualTo(8);
         assertThat(probe(write(packets, "xr30.h264"), "h264")).endsWith(",yuv420p");
     }
 
@@ -163,6 +169,7 @@ class TenBitPathTest {
         List<EncodedPacket> packets = run(encode, convert, i -> xr30Bands());
 
         assertThat(packets.get(0).config().codecString()).as("profile_idc 110").startsWith("avc1.6E");
+        assertThat(packets.get(0).config().bitDepth()).as("bit_depth_luma_minus8 + 8 of the SPS").isEqualTo(10);
         Path file = write(packets, "high10.h264");
         assertThat(probe(file, "h264")).isEqualTo("h264,High 10,yuv420p10le");
         assertThat(worstMiss(file, "h264", expected)).isLessThanOrEqualTo(1);
@@ -190,6 +197,7 @@ class TenBitPathTest {
         List<EncodedPacket> packets = run(encode, convert, i -> xr30Bands());
 
         Path file = write(packets, "eight.hevc");
+        assertThat(packets.get(0).config().bitDepth()).isEqualTo(8);
         assertThat(probe(file, "hevc")).isEqualTo("hevc,Main,yuv420p");
         // And the per-pixel ±1 check of the 10-bit tests tells the two apart: at 8 bits (libswscale
         // dithers, so a band's mean still comes close) pixels miss by 2 or more.
@@ -204,6 +212,7 @@ class TenBitPathTest {
 
         List<EncodedPacket> packets = run(encode, convertSettings(encode), i -> xr24Grey());
 
+        assertThat(packets.get(0).config().bitDepth()).isEqualTo(10);
         assertThat(probe(write(packets, "ten.hevc"), "hevc")).isEqualTo("hevc,Main 10,yuv420p10le");
     }
 

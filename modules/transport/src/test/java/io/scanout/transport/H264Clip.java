@@ -89,7 +89,7 @@ record H264Clip(CodecConfig config, List<byte[]> accessUnits, List<Boolean> keyf
         units.add(unit.toByteArray());
         keys.add(key);
         String codecString = String.format("avc1.%02X%02X%02X", sps[1] & 0xff, sps[2] & 0xff, sps[3] & 0xff);
-        CodecConfig config = new CodecConfig(Codec.H264, "libx264", width, height, codecString,
+        CodecConfig config = new CodecConfig(Codec.H264, "libx264", width, height, 8, codecString,
                 parameterSets.toByteArray());
         return new H264Clip(config, units, keys);
     }

@@ -191,11 +191,11 @@ class HttpTransportTest {
     void aNewConfigIsSentBeforeTheFirstPacketThatUsesIt() throws InterruptedException {
         Sinks.Many<EncodedPacket> source = Sinks.many().unicast().onBackpressureBuffer();
         hub.connect(source.asFlux());
-        CodecConfig bigger = new CodecConfig(Packets.CONFIG.codec(), "test-encoder", 1280, 720, "avc1.42C01F",
+        CodecConfig bigger = new CodecConfig(Packets.CONFIG.codec(), "test-encoder", 1280, 720, 8, "avc1.42C01F",
                 new byte[] {0, 0, 0, 1, 0x67});
         CodecConfig sameAsFirst = new CodecConfig(Packets.CONFIG.codec(), Packets.CONFIG.encoder(),
-                Packets.CONFIG.width(), Packets.CONFIG.height(), Packets.CONFIG.codecString(),
-                Packets.CONFIG.parameterSets());
+                Packets.CONFIG.width(), Packets.CONFIG.height(), Packets.CONFIG.bitDepth(),
+                Packets.CONFIG.codecString(), Packets.CONFIG.parameterSets());
         Mono<List<ViewerMessage>> watching = websocket("/streams/main")
                 .handle((in, out) -> in.receive().asByteArray())
                 .map(HttpTransportTest::decode)

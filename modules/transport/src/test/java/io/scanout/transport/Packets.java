@@ -6,7 +6,7 @@ import io.scanout.core.EncodedPacket;
 
 /** Hand-made packets for tests: content is a recognisable byte pattern, not a real bitstream. */
 final class Packets {
-    static final CodecConfig CONFIG = new CodecConfig(Codec.H264, "test-encoder", 640, 360, "avc1.42C01E",
+    static final CodecConfig CONFIG = new CodecConfig(Codec.H264, "test-encoder", 640, 360, 8, "avc1.42C01E",
             new byte[] {0, 0, 0, 1, 0x67, 0x42, (byte) 0xC0, 0x1E, 0, 0, 0, 1, 0x68, (byte) 0xCE, 0x3C, (byte) 0x80});
 
     /** Packet {@code sequence} of a stream with a keyframe every {@code gop} packets. */

@@ -493,7 +493,7 @@ class StreamHubTest {
         assertThat(hub.config()).isEmpty();
         emit(0);
         assertThat(hub.config()).containsSame(Packets.CONFIG);
-        CodecConfig bigger = new CodecConfig(Packets.CONFIG.codec(), "test-encoder", 1280, 720, "avc1.42C01F",
+        CodecConfig bigger = new CodecConfig(Packets.CONFIG.codec(), "test-encoder", 1280, 720, 8, "avc1.42C01F",
                 Packets.CONFIG.parameterSets());
         emit(Packets.packet(bigger, 1, true, 10));
         assertThat(hub.config()).containsSame(bigger);

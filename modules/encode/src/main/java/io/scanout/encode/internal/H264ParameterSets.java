@@ -20,7 +20,7 @@ public final class H264ParameterSets {
 
     /**
      * The configuration a keyframe carries in band: its SPS and PPS (each after a four-byte start
-     * code, SPS first as they came) and the codec string from the first SPS.
+     * code, SPS first as they came), and the codec string and bit depth from the first SPS.
      *
      * @return empty when the packet lacks an SPS or a PPS before its first slice
      */
@@ -41,7 +41,9 @@ public final class H264ParameterSets {
         if (sps == null || !pps) {
             return Optional.empty();
         }
-        return Optional.of(new CodecConfig(Codec.H264, encoder, width, height, codecString(sps), sets.toByteArray()));
+        String codecString = codecString(sps);
+        return Optional.of(new CodecConfig(Codec.H264, encoder, width, height, bitDepth(sps), codecString,
+                sets.toByteArray()));
     }
 
     /**
@@ -56,6 +58,20 @@ public final class H264ParameterSets {
                     + (sps.length == 0 ? "none" : String.valueOf(sps[0] & 0x1f)));
         }
         return String.format(Locale.ROOT, "avc1.%02X%02X%02X", sps[1] & 0xff, sps[2] & 0xff, sps[3] & 0xff);
+    }
+
+    /**
+     * The luma bit depth an SPS declares: 8 + {@code bit_depth_luma_minus8} for the profiles that
+     * carry the field (High 10 is 10), 8 for those that do not (Baseline, Main, Extended).
+     *
+     * @param sps the SPS NAL unit, header byte first, without a start code
+     * @throws IllegalArgumentException when the SPS ends before the field
+     */
+    public static int bitDepth(byte[] sps) {
+        if (sps.length < 4 || (sps[0] & 0x1f) != AnnexB.SPS) {
+            throw new IllegalArgumentException("not an H.264 SPS: " + sps.length + " B");
+        }
+        return 8 + chromaFormatAndDepths(sps)[1];
     }
 
     /**

@@ -14,7 +14,7 @@ public final class HevcParameterSets {
 
     /**
      * The configuration a keyframe carries in band: VPS, SPS and PPS (each after a four-byte start
-     * code, as they came) and the codec string from the first SPS.
+     * code, as they came), and the codec string and bit depth from the first SPS.
      *
      * @return empty when the packet lacks one of them before its first slice
      */
@@ -38,7 +38,53 @@ public final class HevcParameterSets {
         if (sps == null || !vps || !pps) {
             return Optional.empty();
         }
-        return Optional.of(new CodecConfig(Codec.HEVC, encoder, width, height, codecString(sps), sets.toByteArray()));
+        String codecString = codecString(sps);
+        return Optional.of(new CodecConfig(Codec.HEVC, encoder, width, height, bitDepth(sps), codecString,
+                sets.toByteArray()));
+    }
+
+    /**
+     * The luma bit depth an SPS declares, 8 + {@code bit_depth_luma_minus8} (H.265 §7.3.2.2.1): 10
+     * for Main 10. Reads past {@code profile_tier_level} (with any sub-layers), the SPS id, chroma
+     * format, picture size and conformance window to the field.
+     *
+     * @param sps the SPS NAL unit, two header bytes first, without a start code
+     * @throws IllegalArgumentException when it is not an SPS or ends before the field
+     */
+    public static int bitDepth(byte[] sps) {
+        if (sps.length < 15 || (sps[0] >> 1 & 0x3f) != AnnexB.HEVC_SPS) {
+            throw new IllegalArgumentException("not an HEVC SPS: " + sps.length + " B, NAL type "
+                    + (sps.length == 0 ? "none" : String.valueOf(sps[0] >> 1 & 0x3f)));
+        }
+        BitReader r = new BitReader(BitReader.unescape(sps, 2, sps.length - 2));
+        r.skip(4); // sps_video_parameter_set_id
+        int subLayers = (int) r.bits(3); // sps_max_sub_layers_minus1
+        r.skip(1); // sps_temporal_id_nesting_flag
+        r.skip(88 + 8); // general profile space .. constraint flags, general_level_idc (§7.3.3)
+        boolean[] profilePresent = new boolean[subLayers];
+        boolean[] levelPresent = new boolean[subLayers];
+        for (int i = 0; i < subLayers; i++) {
+            profilePresent[i] = r.flag();
+            levelPresent[i] = r.flag();
+        }
+        if (subLayers > 0) {
+            r.skip(2L * (8 - subLayers)); // reserved_zero_2bits
+        }
+        for (int i = 0; i < subLayers; i++) {
+            r.skip((profilePresent[i] ? 88 : 0) + (levelPresent[i] ? 8 : 0));
+        }
+        r.unsignedExpGolomb(); // sps_seq_parameter_set_id
+        if (r.unsignedExpGolomb() == 3) { // chroma_format_idc
+            r.skip(1); // separate_colour_plane_flag
+        }
+        r.unsignedExpGolomb(); // pic_width_in_luma_samples
+        r.unsignedExpGolomb(); // pic_height_in_luma_samples
+        if (r.flag()) { // conformance_window_flag
+            for (int i = 0; i < 4; i++) {
+                r.unsignedExpGolomb();
+            }
+        }
+        return 8 + (int) r.unsignedExpGolomb(); // bit_depth_luma_minus8
     }
 
     /**

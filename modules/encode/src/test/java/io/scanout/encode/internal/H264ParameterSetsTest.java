@@ -75,6 +75,33 @@ class H264ParameterSetsTest {
                 .hasMessageContaining("2 B");
     }
 
+    @Test
+    void bitDepthIsReadFromTheSpsOfTheProfilesThatCarryIt() {
+        // High 10 (110): seq_parameter_set_id 0, chroma_format_idc 1, bit_depth_luma/chroma_minus8 2 and 2.
+        byte[] high10 = {0x67, 0x6E, 0x00, 0x28, (byte) 0b1010_0110, (byte) 0b1110_0000};
+        // High (100), the same fields at 8 bits; Baseline (66) has no such fields.
+        byte[] high = {0x67, 0x64, 0x00, 0x28, (byte) 0b1010_1110, 0};
+        byte[] baseline = {0x67, 0x42, (byte) 0xC0, 0x1E, (byte) 0x80};
+
+        assertThat(H264ParameterSets.bitDepth(high10)).isEqualTo(10);
+        assertThat(H264ParameterSets.bitDepth(high)).isEqualTo(8);
+        assertThat(H264ParameterSets.bitDepth(baseline)).isEqualTo(8);
+        assertThatThrownBy(() -> H264ParameterSets.bitDepth(new byte[] {0x68, 1, 2, 3}))
+                .hasMessageContaining("not an H.264 SPS");
+    }
+
+    @Test
+    void aKeyframesConfigurationCarriesItsSpssBitDepth() {
+        List<EncodedFrames.Packet> packets = EncodedFrames.encode(EncoderCandidate.X264, pool, 320, 240, 1);
+
+        byte[] keyframe = packets.get(0).data();
+        CodecConfig config = H264ParameterSets.fromKeyframe(keyframe, "libx264", 320, 240).orElseThrow();
+        assertThat(config.bitDepth()).isEqualTo(8);
+        AnnexB.NalUnit sps = AnnexB.units(keyframe, true).stream().filter(u -> u.type() == AnnexB.SPS).findFirst()
+                .orElseThrow();
+        assertThat(config.bitDepth()).isEqualTo(H264ParameterSets.bitDepth(sps.copy(keyframe)));
+    }
+
     private static String hex(int value) {
         return String.format(Locale.ROOT, "%02X", value);
     }

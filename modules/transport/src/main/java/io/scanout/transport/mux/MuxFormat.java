@@ -16,7 +16,8 @@ public enum MuxFormat {
     /**
      * Fragmented MP4 ({@code .mp4}, {@code video/mp4}): {@code ftyp} and an empty {@code moov}, then
      * one {@code moof}/{@code mdat} per frame. H.264, HEVC, VP9 or AV1; avformat turns Annex B into
-     * length-prefixed samples and the parameter sets into {@code avcC}/{@code hvcC} itself.
+     * length-prefixed samples and the parameter sets into {@code avcC}/{@code hvcC} itself. HEVC is
+     * tagged {@code hvc1}, as Safari wants: its parameter sets are in {@code hvcC} only.
      */
     FRAGMENTED_MP4("mp4", ".mp4", "video/mp4", EnumSet.of(Codec.H264, Codec.HEVC, Codec.VP9, Codec.AV1),
             Map.of("movflags", "empty_moov+default_base_moof+frag_every_frame")),
@@ -73,7 +74,9 @@ public enum MuxFormat {
      * Whether one muxer can go on when the encoder's configuration changes from {@code before} to
      * {@code after}. MPEG-TS carries H.264 and HEVC parameter sets in band, so a new size or new
      * parameter sets of the same codec go on in the same stream; the other containers declare the
-     * configuration once, up front, so any change ends the output.
+     * configuration once, up front, so any change ends the output. HEVC in MP4 relies on that: it
+     * is tagged {@code hvc1}, whose samples lose their in-band parameter sets to the header's
+     * {@code hvcC}, so a muxer must never see packets of parameter sets other than its header's.
      */
     public boolean continuesAcross(CodecConfig before, CodecConfig after) {
         if (before.equals(after)) {

@@ -117,7 +117,7 @@ public final class PacketMuxer implements AutoCloseable {
             microseconds = new AVRational().num(1).den(MICROSECONDS);
             natives.add("time base", microseconds::close);
             stream.time_base(microseconds);
-            StreamParameters.describe(config, stream.codecpar());
+            StreamParameters.describe(config, format, stream.codecpar());
             packet = av_packet_alloc();
             if (packet == null) {
                 throw new MuxException("cannot allocate an AVPacket (out of memory)");
@@ -228,6 +228,14 @@ public final class PacketMuxer implements AutoCloseable {
     /**
      * Muxes one packet (copying its bytes once into FFmpeg's memory) and flushes what the container
      * has ready to the output.
+     *
+     * <p>HEVC in MP4 is tagged {@code hvc1}, and for that tag avformat's MP4 muxer leaves the
+     * packet's in-band VPS, SPS and PPS out of the sample (FFmpeg 8.1; {@code Mp4CodecConfigTest}
+     * checks it): the header's {@code hvcC} is then the only place a player finds them. That holds
+     * while every packet belongs to the configuration this muxer was made with, so a caller ends the
+     * muxer when the configuration changes ({@link MuxFormat#continuesAcross} is false for any MP4
+     * change, and {@link CodecConfig} equality covers the parameter sets), as {@code HttpMuxSession}
+     * and {@code PushConnection} do.
      *
      * @throws MuxException          when avformat or the output refuses it; the muxer is then broken:
      *                               close it

@@ -17,30 +17,46 @@ import static org.bytedeco.ffmpeg.global.avutil.av_mallocz;
 
 import io.scanout.core.Codec;
 import io.scanout.core.CodecConfig;
-import java.util.Locale;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.javacpp.BytePointer;
 
 /**
- * Fills a muxer stream's {@code AVCodecParameters} from a {@link CodecConfig}: codec, size, a
- * 4:2:0 picture of the bit depth the codec string says (8, or 10 for a stream from a 10-bit
- * source), BT.709 limited range (the default colour: {@code --colour} is carried by the
- * bitstream's own VUI, not here), and the parameter sets as
- * {@code extradata}. H.264 and HEVC sets go in Annex B, as the encoder made them: the MP4 and FLV
- * muxers turn them into {@code avcC}/{@code hvcC} and the packets into length-prefixed samples
- * themselves; the AV1 sequence header OBU becomes {@code av1C}; VP9's profile comes from its codec
- * string ({@code vp09.PP.LL.DD}) for {@code vpcC}. Stateless.
+ * Fills a muxer stream's {@code AVCodecParameters} from a {@link CodecConfig}: codec (and, for
+ * HEVC in MP4, the {@code hvc1} tag), size, a 4:2:0 picture of the config's bit depth (8, or 10 for
+ * a stream from a 10-bit source), BT.709 limited range (the default colour: {@code --colour} is
+ * carried by the bitstream's own VUI, not here), and the parameter sets as {@code extradata}.
+ * H.264 and HEVC sets go in Annex B, as the encoder made them: the MP4 and FLV muxers turn them
+ * into {@code avcC}/{@code hvcC} and the packets into length-prefixed samples themselves; the AV1
+ * sequence header OBU becomes {@code av1C}; VP9's profile comes from its codec string
+ * ({@code vp09.PP.LL.DD}) for {@code vpcC}. Stateless.
  */
 final class StreamParameters {
+    /** {@code MKTAG('h','v','c','1')}: the MP4 sample entry of HEVC with every parameter set in {@code hvcC}. */
+    static final int HVC1 = 'h' | 'v' << 8 | 'c' << 16 | '1' << 24;
+
     private StreamParameters() {
     }
 
-    static void describe(CodecConfig config, AVCodecParameters par) {
+    /**
+     * Whether this container gets the codec's parameter sets in its header only, none in the
+     * samples: HEVC in MP4, tagged {@code hvc1} (avformat's default, {@code hev1}, allows them in
+     * band too, and Safari plays {@code hvc1} only). For {@code hvc1} avformat's MP4 muxer itself
+     * drops the VPS, SPS and PPS from each packet (FFmpeg 8.1; for {@code hev1} it keeps them). MPEG-TS
+     * needs them in band; FLV and RTSP keep what the encoder made.
+     */
+    static boolean setsInSampleEntryOnly(MuxFormat format, Codec codec) {
+        return format == MuxFormat.FRAGMENTED_MP4 && codec == Codec.HEVC;
+    }
+
+    static void describe(CodecConfig config, MuxFormat format, AVCodecParameters par) {
         par.codec_type(AVMEDIA_TYPE_VIDEO);
         par.codec_id(codecId(config.codec()));
+        if (setsInSampleEntryOnly(format, config.codec())) {
+            par.codec_tag(HVC1);
+        }
         par.width(config.width());
         par.height(config.height());
-        par.format(bitDepth(config) > 8 ? AV_PIX_FMT_YUV420P10LE : AV_PIX_FMT_YUV420P);
+        par.format(config.bitDepth() > 8 ? AV_PIX_FMT_YUV420P10LE : AV_PIX_FMT_YUV420P);
         par.color_range(AVCOL_RANGE_MPEG);
         par.color_space(AVCOL_SPC_BT709);
         par.color_primaries(AVCOL_PRI_BT709);
@@ -68,22 +84,6 @@ final class StreamParameters {
             case VP8 -> AV_CODEC_ID_VP8;
             case VP9 -> AV_CODEC_ID_VP9;
             case AV1 -> AV_CODEC_ID_AV1;
-        };
-    }
-
-    /**
-     * The bit depth a stream's codec string says: H.264's High 10 profile ({@code avc1.6E…}),
-     * HEVC's Main 10 ({@code hev1.2.…}), and the depth field of VP9's ({@code vp09.PP.LL.DD}) and
-     * AV1's ({@code av01.P.LLT.DD}); 8 otherwise.
-     */
-    static int bitDepth(CodecConfig config) {
-        String[] parts = config.codecString().split("\\.");
-        return switch (config.codec()) {
-            case H264 -> parts.length > 1 && parts[1].toUpperCase(Locale.ROOT).startsWith("6E") ? 10 : 8;
-            case HEVC -> parts.length > 1 && parts[1].matches("[A-C]?2") ? 10 : 8;
-            case VP9 -> parts.length > 3 && parts[3].matches("\\d{2}") ? Integer.parseInt(parts[3]) : 8;
-            case AV1 -> parts.length > 3 && parts[3].matches("\\d{2}") ? Integer.parseInt(parts[3]) : 8;
-            case VP8 -> 8;
         };
     }
 

@@ -290,7 +290,14 @@ public final class ViewerMessages {
         b.get(sets);
         // Flags came later in version 1: a config without them has none.
         int flags = b.hasRemaining() ? b.get() & 0xff : 0;
-        return new ViewerMessage.Config(new CodecConfig(codec, encoder, width, height, codecString, sets), flags);
+        // CONFIG carries no bit depth of its own: the codec string says it.
+        int bitDepth = CodecStringDepth.bitDepth(codec, codecString);
+        if (bitDepth != 8 && bitDepth != 10) {
+            throw new ViewerProtocolException("CONFIG codec string " + codecString + " says " + bitDepth
+                    + " bits per sample; streams are 8 or 10");
+        }
+        return new ViewerMessage.Config(new CodecConfig(codec, encoder, width, height, bitDepth, codecString, sets),
+                flags);
     }
 
     private static ViewerMessage decodeKey(ByteBuffer b, int length) {

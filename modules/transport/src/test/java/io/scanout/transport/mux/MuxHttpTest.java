@@ -122,7 +122,7 @@ class MuxHttpTest {
     @Test
     void aCodecTheContainerDoesNotCarryIsRefusedWithTheReason() throws Exception {
         start(15, ViewerLimits.defaults());
-        CodecConfig vp9 = new CodecConfig(Codec.VP9, "libvpx-vp9", WIDTH, HEIGHT, "vp09.00.10.08", new byte[0]);
+        CodecConfig vp9 = new CodecConfig(Codec.VP9, "libvpx-vp9", WIDTH, HEIGHT, 8, "vp09.00.10.08", new byte[0]);
         hub.connect(Flux.just(new EncodedPacket(vp9, new byte[] {1, 2, 3}, 0, true, 0, System.nanoTime()))
                 .concatWith(Flux.never()));
         HttpURLConnection connection = (HttpURLConnection) URI.create(url("/streams/main.ts")).toURL().openConnection();

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** POINTER, KEY and CURSOR, and CONFIG's flags: byte layouts, round trips and validation. */
 class InputMessagesTest {
-    private static final CodecConfig CONFIG = new CodecConfig(Codec.H264, "libx264", 640, 360, "avc1.42C01E",
+    private static final CodecConfig CONFIG = new CodecConfig(Codec.H264, "libx264", 640, 360, 8, "avc1.42C01E",
             new byte[] {0, 0, 0, 1, 0x67});
 
     @Test

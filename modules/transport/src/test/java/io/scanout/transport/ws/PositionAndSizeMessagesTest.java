@@ -66,7 +66,7 @@ class PositionAndSizeMessagesTest {
 
     @Test
     void theWindowSizeFlagIsBitOneOfConfigFlags() {
-        CodecConfig config = new CodecConfig(Codec.H264, "libx264", 640, 360, "avc1.42C01E", new byte[0]);
+        CodecConfig config = new CodecConfig(Codec.H264, "libx264", 640, 360, 8, "avc1.42C01E", new byte[0]);
         ViewerMessage.Config both = (ViewerMessage.Config) ViewerMessages.decode(ViewerMessages.encodeConfig(config,
                 ViewerMessages.CONFIG_FLAG_INPUT | ViewerMessages.CONFIG_FLAG_WINDOW_SIZE));
         assertThat(both.flags()).isEqualTo(3);

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class ViewerMessagesTest {
-    private static final CodecConfig CONFIG = new CodecConfig(Codec.H264, "libx264", 1920, 1080, "avc1.640028",
+    private static final CodecConfig CONFIG = new CodecConfig(Codec.H264, "libx264", 1920, 1080, 8, "avc1.640028",
             new byte[] {0, 0, 0, 1, 0x67, 0x64, 0, 0x28, 0, 0, 0, 1, 0x68, (byte) 0xEE});
 
     private static byte[] bytes(ByteBuffer b) {
@@ -39,6 +39,18 @@ class ViewerMessagesTest {
         assertThat(new String(b, 20, 7, StandardCharsets.US_ASCII)).isEqualTo("libx264");
         assertThat(ByteBuffer.wrap(b, 27, 4).getInt()).isEqualTo(14);
         assertThat(b).hasSize(31 + 14);
+    }
+
+    @Test
+    void aTenBitConfigRoundTripsWithItsDepthReadFromTheCodecString() {
+        CodecConfig main10 = new CodecConfig(Codec.HEVC, "libx265", 1280, 720, 10, "hev1.2.4.L120.B0", new byte[0]);
+        assertThat(ViewerMessages.decode(ViewerMessages.encodeConfig(main10)))
+                .isEqualTo(new ViewerMessage.Config(main10));
+
+        CodecConfig twelveBits = new CodecConfig(Codec.VP9, "x", 64, 48, 10, "vp09.02.10.12", new byte[0]);
+        assertThatThrownBy(() -> ViewerMessages.decode(ViewerMessages.encodeConfig(twelveBits)))
+                .isInstanceOf(ViewerProtocolException.class)
+                .hasMessage("CONFIG codec string vp09.02.10.12 says 12 bits per sample; streams are 8 or 10");
     }
 
     @Test
@@ -140,13 +152,13 @@ class ViewerMessagesTest {
 
     @Test
     void whatDoesNotFitTheFieldsCannotBeEncoded() {
-        CodecConfig wide = new CodecConfig(Codec.H264, "x", 70_000, 10, "avc1", new byte[0]);
+        CodecConfig wide = new CodecConfig(Codec.H264, "x", 70_000, 10, 8, "avc1", new byte[0]);
         assertThatThrownBy(() -> ViewerMessages.encodeConfig(wide)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("width 70000 does not fit the protocol's u16 (0..65535)");
-        CodecConfig nonAscii = new CodecConfig(Codec.H264, "encodé", 10, 10, "avc1", new byte[0]);
+        CodecConfig nonAscii = new CodecConfig(Codec.H264, "encodé", 10, 10, 8, "avc1", new byte[0]);
         assertThatThrownBy(() -> ViewerMessages.encodeConfig(nonAscii)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("encoder name 'encodé' is not ASCII");
-        CodecConfig longName = new CodecConfig(Codec.H264, "e".repeat(256), 10, 10, "avc1", new byte[0]);
+        CodecConfig longName = new CodecConfig(Codec.H264, "e".repeat(256), 10, 10, 8, "avc1", new byte[0]);
         assertThatThrownBy(() -> ViewerMessages.encodeConfig(longName)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("encoder name is 256 characters, the protocol allows 255");
     }
