@@ -212,12 +212,13 @@ final class StreamPipeline implements StreamEndpoint, AutoCloseable {
     public StreamInfo info() {
         VideoFormat format = capturedFormat.get();
         SourceStatus.Snapshot source = meters.source().snapshot();
-        String codec = hub.config().map(CodecConfig::codec).map(Object::toString)
-                .orElse(settings.encoder().codec().id());
+        Optional<CodecConfig> config = hub.config();
+        String codec = config.map(CodecConfig::codec).map(Object::toString).orElse(settings.encoder().codec().id());
         return new StreamInfo(settings.id(), sourceName,
                 format == null ? 0 : format.width(), format == null ? 0 : format.height(),
                 format == null ? "" : format.format().code(),
-                codec, encoder.encoderName(), hub.viewers(), outputRate.perSecond(), state.get(),
+                codec, encoder.encoderName(), config.map(CodecConfig::codecString).orElse(""),
+                config.map(CodecConfig::bitDepth).orElse(0), hub.viewers(), outputRate.perSecond(), state.get(),
                 source.state().id(), source.lastError(),
                 source.lastErrorAt() == null ? null : source.lastErrorAt().toString());
     }

@@ -220,7 +220,7 @@ class EndToEndTest {
         ViewerClient.watch(server.port(), "main", 10, TIMEOUT);
         String streams = get("/streams");
         assertThat(streams).contains("\"id\":\"main\"", "\"encoder\":\"libx264\"", "\"width\":" + WIDTH,
-                "\"format\":\"XR24\"");
+                "\"format\":\"XR24\"", "\"codecString\":\"avc1.", "\"bitDepth\":8");
         String metrics = get("/metrics");
         assertThat(counter(metrics, "scanout_frames_captured_total{stream=\"main\"")).isPositive();
         assertThat(counter(metrics, "scanout_frames_encoded_total{stream=\"main\"")).isPositive();

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.scanout.convert.ConvertSettings;
 import io.scanout.convert.FrameConverter;
 import io.scanout.convert.NormalizeFormat;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.scanout.core.Codec;
 import io.scanout.core.Damage;
 import io.scanout.core.DrmFormat;
@@ -24,6 +26,7 @@ import io.scanout.encode.testing.FrameLeaks;
 import io.scanout.server.cli.BindAddress;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -217,7 +220,7 @@ class TenBitPathTest {
     }
 
     @Test
-    void aServerStreamOfATenBitSyntheticSourceTellsViewersMain10() {
+    void aServerStreamOfATenBitSyntheticSourceTellsViewersAndStreamsMain10() throws IOException {
         ScanoutServer server = ScanoutServer.start(new ServerSettings(new BindAddress("127.0.0.1", 0), List.of(
                 new StreamSettings("ten", "synthetic:320x240@30?format=XR30", x265().withBitrate(1_000_000)),
                 new StreamSettings("eight", "synthetic:320x240@30?format=XR24", x265().withBitrate(1_000_000)))));
@@ -227,6 +230,16 @@ class TenBitPathTest {
 
             assertThat(ten.codecString()).startsWith("hev1.2.");
             assertThat(eight.codecString()).startsWith("hev1.1.");
+
+            JsonNode streams = new ObjectMapper().readTree(URI.create("http://127.0.0.1:" + server.port() + "/streams")
+                    .toURL());
+            assertThat(streams).hasSize(2);
+            for (JsonNode stream : streams) {
+                boolean tenBit = stream.path("id").asText().equals("ten");
+                assertThat(stream.path("bitDepth").asInt()).as("/streams: %s", stream).isEqualTo(tenBit ? 10 : 8);
+                assertThat(stream.path("codecString").asText()).as("/streams: %s", stream)
+                        .isEqualTo(tenBit ? ten.codecString() : eight.codecString());
+            }
         } finally {
             server.close();
         }
