@@ -14,9 +14,6 @@ import io.scanout.core.metrics.StreamMeters;
 import io.scanout.encode.EncoderSettings;
 import io.scanout.server.cli.BindAddress;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.FluentWait;
 import reactor.core.Disposable;
@@ -59,26 +55,14 @@ class BrowserInputTest {
     private XvfbDisplay display;
     private int vncPort;
     private Path xevLog;
-    private ScanoutServer server;
-    private ChromeDriver browser;
+    private ViewerPage viewer;
 
     @BeforeEach
     void startDisplay() throws Exception {
         HeadlessChromium.assumeInstalled();
         XvfbDisplay.assumeInstalled("Xvfb", "x11vnc", "xev", "xdotool");
         display = XvfbDisplay.start(WIDTH, HEIGHT, dir);
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            vncPort = probe.getLocalPort();
-        }
-        display.start("x11vnc", "-display", display.name(), "-rfbport", String.valueOf(vncPort), "-localhost",
-                "-nopw", "-forever", "-shared", "-noncache", "-noxrecord");
-        await(() -> {
-            try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), vncPort)) {
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        }, "x11vnc never listened");
+        vncPort = display.startX11vnc(TIMEOUT, "-nopw", "-forever", "-shared", "-noncache", "-noxrecord");
         // Nothing else selects button presses on the root window (no window manager), so xev may.
         display.start("xev", "-root", "-event", "keyboard", "-event", "button");
         xevLog = dir.resolve("xev-1.log");
@@ -87,11 +71,8 @@ class BrowserInputTest {
 
     @AfterEach
     void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (server != null) {
-            server.close();
+        if (viewer != null) {
+            viewer.close();
         }
         if (display != null) {
             display.close();
@@ -99,17 +80,12 @@ class BrowserInputTest {
     }
 
     private JavascriptExecutor openViewer(boolean input) {
-        server = ScanoutServer.start(new ServerSettings(new BindAddress("127.0.0.1", 0), List.of(
+        viewer = ViewerPage.start(new ServerSettings(new BindAddress("127.0.0.1", 0), List.of(
                 new StreamSettings("desk", "vnc://127.0.0.1:" + vncPort + "?cursor=1", EncoderSettings.builder().build())
-                        .withInput(input))));
-        browser = HeadlessChromium.start(dir.resolve("profile"), 1280, 800);
-        browser.get("http://127.0.0.1:" + server.port() + "/?stream=desk");
-        JavascriptExecutor js = browser;
-        new FluentWait<>(js).withTimeout(X11VNC_FIRST_ANSWER).pollingEvery(Duration.ofMillis(250))
-                .withMessage("the page never showed the desktop")
-                .until(page -> ((Number) page.executeScript(
-                        "return (window.scanoutStats && window.scanoutStats.framesDecoded) || 0")).longValue() >= 1);
-        return js;
+                        .withInput(input))), dir.resolve("profile"));
+        viewer.browser().get(viewer.url("/?stream=desk"));
+        viewer.awaitFramesDecoded(1, X11VNC_FIRST_ANSWER, "the page never showed the desktop");
+        return viewer.browser();
     }
 
     /** Moves the browser's pointer onto pixel x,y of the video, as the page scales it. */
@@ -129,10 +105,10 @@ class BrowserInputTest {
         new FluentWait<>(js).withTimeout(TIMEOUT).pollingEvery(Duration.ofMillis(100))
                 .withMessage("the page was never told it may send input")
                 .until(page -> Boolean.TRUE.equals(page.executeScript("return window.scanoutControls.allowed")));
-        Actions actions = new Actions(browser);
+        Actions actions = new Actions(viewer.browser());
         pointAt(js, actions, 200, 150);
         actions.click().perform();
-        new Actions(browser).sendKeys("hi" + Keys.ENTER).perform();
+        new Actions(viewer.browser()).sendKeys("hi" + Keys.ENTER).perform();
 
         await(() -> pointer()[0] == 200 && pointer()[1] == 150,
                 () -> "the X pointer is at " + pointer()[0] + "," + pointer()[1] + ", not 200,150");
@@ -151,10 +127,10 @@ class BrowserInputTest {
     void withoutTheInputPermissionTheSameGesturesChangeNothing() throws Exception {
         JavascriptExecutor js = openViewer(false);
         int[] before = pointer();
-        Actions actions = new Actions(browser);
+        Actions actions = new Actions(viewer.browser());
         pointAt(js, actions, 200, 150);
         actions.click().perform();
-        new Actions(browser).sendKeys("hi" + Keys.ENTER).perform();
+        new Actions(viewer.browser()).sendKeys("hi" + Keys.ENTER).perform();
         // A round trip through the server and x11vnc, several times over, before looking.
         Thread.sleep(1500);
         assertThat(js.executeScript("return window.scanoutControls.allowed")).isEqualTo(false);
@@ -177,7 +153,7 @@ class BrowserInputTest {
                 assertThat(latest.get().isHidden()).isFalse();
 
                 JavascriptExecutor js = openViewer(false);
-                new Actions(browser).moveToLocation(400, 300).perform();
+                new Actions(viewer.browser()).moveToLocation(400, 300).perform();
                 new FluentWait<>(js).withTimeout(TIMEOUT).pollingEvery(Duration.ofMillis(100))
                         .withMessage("the cursor canvas never showed")
                         .until(page -> "block".equals(page.executeScript(
@@ -271,10 +247,6 @@ class BrowserInputTest {
             n++;
         }
         return n;
-    }
-
-    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        await(condition, () -> what);
     }
 
     private static void await(java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> what)

@@ -2,7 +2,6 @@ package io.scanout.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.scanout.transport.testing.HeadlessChromium;
 import io.scanout.capture.synthetic.SyntheticPattern;
 import io.scanout.core.Rect;
 import io.scanout.encode.EncoderSettings;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.FluentWait;
 
 /**
@@ -27,36 +25,27 @@ class BrowserViewerTest {
     private static final int WIDTH = 640;
     private static final int HEIGHT = 360;
 
-    private ScanoutServer server;
-    private ChromeDriver browser;
+    private ViewerPage viewer;
 
     @BeforeEach
     void start(@TempDir Path profile) {
-        HeadlessChromium.assumeInstalled();
-        server = ScanoutServer.start(new ServerSettings(new BindAddress("127.0.0.1", 0), List.of(
+        viewer = ViewerPage.start(new ServerSettings(new BindAddress("127.0.0.1", 0), List.of(
                 new StreamSettings("main", "synthetic:" + WIDTH + "x" + HEIGHT + "@30",
-                        EncoderSettings.builder().build()))));
-        browser = HeadlessChromium.start(profile, 1280, 800);
+                        EncoderSettings.builder().build()))), profile);
     }
 
     @AfterEach
     void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (server != null) {
-            server.close();
+        if (viewer != null) {
+            viewer.close();
         }
     }
 
     @Test
     void thePageShowsTheColourBarsAndCountsFrames() {
-        browser.get("http://127.0.0.1:" + server.port() + "/");
-        JavascriptExecutor js = browser;
-        new FluentWait<>(js).withTimeout(Duration.ofSeconds(60)).pollingEvery(Duration.ofMillis(250))
-                .withMessage("the page never decoded 30 frames")
-                .until(page -> ((Number) page.executeScript(
-                        "return (window.scanoutStats && window.scanoutStats.framesDecoded) || 0")).longValue() >= 30);
+        viewer.browser().get(viewer.url("/"));
+        viewer.awaitFramesDecoded(30, Duration.ofSeconds(60), "the page never decoded 30 frames");
+        JavascriptExecutor js = viewer.browser();
         // fps is measured over a second: wait for the next overlay update to have one.
         new FluentWait<>(js).withTimeout(Duration.ofSeconds(10)).pollingEvery(Duration.ofMillis(250))
                 .withMessage("the page never reported a frame rate")

@@ -5,6 +5,7 @@ import io.scanout.core.Frame;
 import io.scanout.core.Rect;
 import io.scanout.encode.testing.DecodedPicture;
 import java.nio.ByteBuffer;
+import java.util.function.IntBinaryOperator;
 
 /** Pixel comparisons between what the source drew and what a viewer decoded. */
 final class Images {
@@ -37,11 +38,19 @@ final class Images {
 
     /** PSNR in dB over a rectangle, all three channels; infinity when identical. */
     static double psnr(Frame expected, DecodedPicture actual, Rect area) {
+        return psnr((x, y) -> rgbOf(expected, x, y), actual, area);
+    }
+
+    /**
+     * PSNR in dB over a rectangle, all three channels, against {@code expectedRgb(x, y)} (0xRRGGBB:
+     * an {@code XwdImage::rgb}); infinity when identical.
+     */
+    static double psnr(IntBinaryOperator expectedRgb, DecodedPicture actual, Rect area) {
         double squares = 0;
         long samples = 0;
         for (int y = area.y(); y < area.bottom(); y++) {
             for (int x = area.x(); x < area.right(); x++) {
-                int e = rgbOf(expected, x, y);
+                int e = expectedRgb.applyAsInt(x, y);
                 int a = actual.rgb(x, y);
                 for (int shift = 0; shift <= 16; shift += 8) {
                     int d = (e >> shift & 0xff) - (a >> shift & 0xff);

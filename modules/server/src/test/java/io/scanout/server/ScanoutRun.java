@@ -1,5 +1,7 @@
 package io.scanout.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.scanout.server.cli.ScanoutCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,5 +25,19 @@ public record ScanoutRun(int exitCode, String out, String err) {
         cli.setErr(new PrintWriter(err, true));
         int exitCode = cli.execute(args);
         return new ScanoutRun(exitCode, out.toString(), err.toString());
+    }
+
+    /**
+     * Asserts that this run was refused as a usage error the way every bad value is: exit code 2
+     * and one line on stderr, {@code scanout: …}, with no Java class or stack trace in it.
+     *
+     * @return that line, for the test to check what it names
+     */
+    public String usageErrorLine() {
+        assertThat(exitCode).as("exit code; stderr: %s", err).isEqualTo(ScanoutCommand.EXIT_USAGE);
+        String message = err.strip();
+        assertThat(message.lines()).as("stderr").hasSize(1);
+        assertThat(message).startsWith("scanout: ").doesNotContain("java.");
+        return message;
     }
 }

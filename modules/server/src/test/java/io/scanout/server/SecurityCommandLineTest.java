@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scanout.encode.EncoderSettings;
 import io.scanout.server.cli.BindAddress;
-import io.scanout.server.cli.ScanoutCommand;
 import io.scanout.server.config.ConfigException;
 import io.scanout.server.config.ConfigFile;
 import io.scanout.transport.security.Scope;
 import io.scanout.transport.security.SecuritySettings;
 import io.scanout.transport.security.UrlSigner;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,24 +23,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The security options of the command line and the config file, and {@code scanout sign}. */
 class SecurityCommandLineTest {
     private static final String SECRET = "url-secret-0123456789abcdef-0123";
 
-    private final StringWriter err = new StringWriter();
-    private final StringWriter out = new StringWriter();
-
     @TempDir
     Path dir;
-
-    private int run(String... args) {
-        CommandLine cli = ScanoutCommand.commandLine();
-        cli.setErr(new PrintWriter(err, true));
-        cli.setOut(new PrintWriter(out, true));
-        return cli.execute(args);
-    }
 
     private Path file(String name, String content) throws IOException {
         return Files.writeString(dir.resolve(name), content);
@@ -52,29 +38,30 @@ class SecurityCommandLineTest {
     @Test
     @Timeout(30) // a server wrongly started would run until interrupted
     void aNonLoopbackBindWithoutAuthIsRefusedSayingHowToSetAToken() {
-        assertThat(run("serve", "--bind", "0.0.0.0:0")).isEqualTo(2);
-        String message = err.toString().strip();
-        assertThat(message.lines()).hasSize(1);
-        assertThat(message).startsWith("scanout: refusing to listen on 0.0.0.0 without authentication")
-                .contains("--token-file FILE").contains("SCANOUT_TOKEN").contains("--insecure-no-auth")
-                .doesNotContain("java.");
+        assertThat(ScanoutRun.of("serve", "--bind", "0.0.0.0:0").usageErrorLine())
+                .startsWith("scanout: refusing to listen on 0.0.0.0 without authentication")
+                .contains("--token-file FILE").contains("SCANOUT_TOKEN").contains("--insecure-no-auth");
     }
 
     @Test
     @Timeout(30)
     void weakOrMisplacedSecretsAreUsageErrors() throws IOException {
         Path shortToken = file("short.token", "abc\n");
-        assertThat(run("serve", "--bind", "0.0.0.0:0", "--token-file", shortToken.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("shorter than 16").doesNotContain("abc");
+        ScanoutRun run = ScanoutRun.of("serve", "--bind", "0.0.0.0:0", "--token-file", shortToken.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("shorter than 16").doesNotContain("abc");
         Path config = file("scanout.yaml", "streams:\n  main:\n    source: synthetic:320x240@10\n");
-        assertThat(run("serve", "--config", config.toString(), "--token-file", shortToken.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("--token-file goes in the config file's security: section");
-        assertThat(run("serve", "--tls-cert", config.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("--tls-cert and --tls-key go together");
+        run = ScanoutRun.of("serve", "--config", config.toString(), "--token-file", shortToken.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--token-file goes in the config file's security: section");
+        run = ScanoutRun.of("serve", "--tls-cert", config.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--tls-cert and --tls-key go together");
         // There is no option that takes a secret itself.
-        assertThat(run("serve", "--token", "0123456789abcdef0123")).isEqualTo(2);
-        assertThat(run("serve", "--help")).isZero();
-        assertThat(out.toString()).contains("--token-file", "--url-secret-file", "--tls-cert", "--tls-key",
+        assertThat(ScanoutRun.of("serve", "--token", "0123456789abcdef0123").exitCode()).isEqualTo(2);
+        run = ScanoutRun.of("serve", "--help");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("--token-file", "--url-secret-file", "--tls-cert", "--tls-key",
                 "--allow-origin", "--max-connections-per-client", "--public-metrics", "--insecure-no-auth");
     }
 
@@ -128,9 +115,10 @@ class SecurityCommandLineTest {
                 .withSecurity(SecuritySettings.builder()
                         .urlSigner(UrlSigner.of(SECRET.getBytes(StandardCharsets.UTF_8))).build()))) {
             String base = "http://127.0.0.1:" + server.port();
-            assertThat(run("sign", "--stream", "main", "--ttl", "1h", "--url-secret-file", secret.toString(),
-                    "--base-url", base)).isZero();
-            String url = out.toString().strip();
+            ScanoutRun run = ScanoutRun.of("sign", "--stream", "main", "--ttl", "1h", "--url-secret-file",
+                    secret.toString(), "--base-url", base);
+            assertThat(run.exitCode()).isZero();
+            String url = run.out().strip();
             assertThat(url).startsWith(base + "/?stream=main&exp=").contains("&scope=view&sig=");
             long exp = Long.parseLong(url.replaceAll(".*exp=(\\d+).*", "$1"));
             assertThat(exp - System.currentTimeMillis() / 1000).isBetween(3500L, 3601L);
@@ -151,13 +139,16 @@ class SecurityCommandLineTest {
     @Test
     void signRefusesWhatItCannotSign() throws IOException {
         Path secret = file("url.secret", SECRET);
-        assertThat(run("sign", "--stream", "main")).isEqualTo(2);
-        assertThat(err.toString()).contains("--url-secret-file");
-        for (String[] args : List.of(new String[] {"--ttl", "0h"}, new String[] {"--ttl", "soon"},
-                new String[] {"--ttl", "400d"}, new String[] {"--scope", "admin"}, new String[] {"--stream", "a/b"})) {
-            assertThat(run("sign", "--url-secret-file", secret.toString(), args[0], args[1])).as(args[1]).isEqualTo(2);
+        ScanoutRun run = ScanoutRun.of("sign", "--stream", "main");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--url-secret-file");
+        // option, value, what the refusal names
+        for (String[] c : List.of(new String[] {"--ttl", "0h", "'0h'"}, new String[] {"--ttl", "soon", "'soon'"},
+                new String[] {"--ttl", "400d", "365d"}, new String[] {"--scope", "admin", "admin"},
+                new String[] {"--stream", "a/b", "stream id"})) {
+            run = ScanoutRun.of("sign", "--url-secret-file", secret.toString(), c[0], c[1]);
+            assertThat(run.exitCode()).as(c[1]).isEqualTo(2);
+            assertThat(run.err()).as(c[1]).contains(c[2]);
         }
-        assertThat(err.toString()).contains("'0h'").contains("'soon'").contains("365d").contains("admin")
-                .contains("stream id");
     }
 }

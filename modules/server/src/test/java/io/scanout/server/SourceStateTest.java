@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.scanout.capture.testing.CaptureTesting;
 import io.scanout.encode.EncoderSettings;
 import io.scanout.server.cli.BindAddress;
-import io.scanout.server.cli.ScanoutCommand;
 import io.scanout.transport.security.BearerToken;
 import io.scanout.transport.security.Scope;
 import io.scanout.transport.security.SecuritySettings;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +22,6 @@ import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code /streams} and {@code scanout status} say whether each source delivers, and its last error:
@@ -39,7 +34,7 @@ class SourceStateTest {
 
     @Test
     void streamsShowEachSourcesStateAndStatusPrintsItWithAToken(@TempDir Path dir) throws Exception {
-        int closedPort = closedPort();
+        int closedPort = CaptureTesting.freePort();
         SecuritySettings security = SecuritySettings.builder()
                 .token(BearerToken.of("ops", TOKEN, EnumSet.allOf(Scope.class))).build();
         try (ScanoutServer server = ScanoutServer.start(new ServerSettings(new BindAddress("127.0.0.1", 0), List.of(
@@ -56,14 +51,14 @@ class SourceStateTest {
             assertThat(Instant.parse(vm.path("sourceErrorAt").asText()))
                     .isBetween(before.minusSeconds(1), Instant.now());
 
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            assertThat(status(out, err, "--server", base)).as("without a token").isEqualTo(1);
-            assertThat(err.toString()).contains("401").contains("--token-file");
+            ScanoutRun refused = ScanoutRun.of("status", "--server", base);
+            assertThat(refused.exitCode()).as("without a token").isEqualTo(1);
+            assertThat(refused.err()).contains("401").contains("--token-file");
 
             Path tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n");
-            assertThat(status(out, err, "--server", base, "--token-file", tokenFile.toString())).isZero();
-            List<String> lines = out.toString().lines().toList();
+            ScanoutRun status = ScanoutRun.of("status", "--server", base, "--token-file", tokenFile.toString());
+            assertThat(status.exitCode()).isZero();
+            List<String> lines = status.out().lines().toList();
             assertThat(lines.get(0)).startsWith("STREAM").contains("SOURCE-STATE");
             assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("pattern").contains(" connected "));
             assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("vm ").contains(" reconnecting ")
@@ -98,18 +93,6 @@ class SourceStateTest {
                 l.substring(series.length() + 1).strip())).findFirst().orElse(0);
     }
 
-    private static int status(StringWriter out, StringWriter err, String... args) {
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        CommandLine cli = ScanoutCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        String[] all = new String[args.length + 1];
-        all[0] = "status";
-        System.arraycopy(args, 0, all, 1, args.length);
-        return cli.execute(all);
-    }
-
     /** {@code GET /streams} until stream {@code id}'s sourceState is {@code state}, or 30 s pass. */
     private JsonNode awaitSourceState(String base, String id, String state) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -130,12 +113,5 @@ class SourceStateTest {
             Thread.sleep(200);
         }
         throw new AssertionError("stream " + id + " never had sourceState " + state + "; last: " + last);
-    }
-
-    /** A port nothing listens on (there is a race with other processes taking it; unlikely on loopback). */
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
