@@ -12,6 +12,7 @@ import io.scanout.transport.StreamInfo;
 import io.scanout.transport.mux.MuxFormat;
 import io.scanout.transport.mux.MuxHandler;
 import io.scanout.transport.push.StreamPushers;
+import io.scanout.transport.security.AuthThrottle;
 import io.scanout.transport.security.ConnectionLimits;
 import io.scanout.transport.security.SecuritySettings;
 import io.scanout.transport.security.TlsSettings;
@@ -55,10 +56,17 @@ public final class ScanoutServer implements AutoCloseable {
      * alike; closed after both have stopped.
      */
     private final RfbDmaBufCopies vncCopies = new RfbDmaBufCopies();
+    /**
+     * Failed authentications per client address, one table for HTTP, RFB over WebSocket and RFB
+     * over TCP: a guesser cannot switch protocol to start afresh. Not reloaded.
+     */
+    private final AuthThrottle authThrottle;
 
     private ScanoutServer(ServerSettings settings) {
         FfmpegLogging.configure();
         this.bind = settings.bind();
+        this.authThrottle = new AuthThrottle(settings.security().authFailures());
+        authThrottle.bindTo(metrics.registry());
         try {
             Map<String, StreamPipeline> started = new LinkedHashMap<>();
             streams = started;
@@ -73,6 +81,7 @@ public final class ScanoutServer implements AutoCloseable {
                     .health(() -> !streams.isEmpty())
                     .reload(this::reloadFromSource)
                     .security(settings.security())
+                    .authThrottle(authThrottle)
                     .streamHandler("/rfb", new RfbWebSocketHandler(vncSecurity(settings.vnc()), vncCopies))
                     .streamHandler(MuxFormat.MPEG_TS.suffix(), MuxHandler.of(MuxFormat.MPEG_TS))
                     .streamHandler(MuxFormat.FRAGMENTED_MP4.suffix(), MuxHandler.of(MuxFormat.FRAGMENTED_MP4))
@@ -223,8 +232,8 @@ public final class ScanoutServer implements AutoCloseable {
     }
 
     /** VNC Authentication with the configured password; without one, loopback clients only. */
-    private static RfbSecurity vncSecurity(VncSettings vnc) {
-        return RfbSecurity.loopbackOnly().withPassword(vnc.password().orElse(null));
+    private RfbSecurity vncSecurity(VncSettings vnc) {
+        return RfbSecurity.loopbackOnly().withPassword(vnc.password().orElse(null)).withThrottle(authThrottle);
     }
 
     /**

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.scanout.transport.security.Access;
+import io.scanout.transport.security.AuthThrottle;
 import io.scanout.transport.security.ConnectionLimits;
 import io.scanout.transport.security.Grant;
 import io.scanout.transport.security.Scope;
@@ -103,7 +104,8 @@ public final class HttpTransport {
         this.reload = builder.reload;
         this.handlers = Map.copyOf(builder.handlers);
         this.security = builder.security;
-        this.access = new Access(security);
+        this.access = new Access(security, builder.authThrottle != null ? builder.authThrottle
+                : new AuthThrottle(security.authFailures()));
     }
 
     public static Builder builder() {
@@ -157,7 +159,8 @@ public final class HttpTransport {
 
     /**
      * The one place access is checked: runs {@code serve} with the request's grant when it may use
-     * {@code scope} on {@code streamId}, else answers 401 or 403 and serves nothing. A null scope
+     * {@code scope} on {@code streamId}, else answers 401, 403 or 429 (with {@code Retry-After}: its
+     * address failed too often, {@link AuthThrottle}) and serves nothing. A null scope
      * means the route is public.
      */
     private Publisher<Void> guarded(HttpServerRequest req, HttpServerResponse res, Scope scope, String streamId,
@@ -171,6 +174,8 @@ public final class HttpTransport {
                     decision.status().code(), decision.reason());
             if (decision.status() == HttpResponseStatus.UNAUTHORIZED) {
                 res.header(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"scanout\"");
+            } else if (decision.status() == HttpResponseStatus.TOO_MANY_REQUESTS) {
+                res.header(HttpHeaderNames.RETRY_AFTER, Long.toString(decision.retryAfterSeconds()));
             }
             return problem(res, decision.status(), decision.status().reasonPhrase().toLowerCase(Locale.ROOT)
                     + ": " + decision.reason());
@@ -388,6 +393,7 @@ public final class HttpTransport {
         };
         private final Map<String, StreamHandler> handlers = new LinkedHashMap<>();
         private SecuritySettings security = SecuritySettings.open();
+        private AuthThrottle authThrottle;
 
         private Builder() {
         }
@@ -395,6 +401,16 @@ public final class HttpTransport {
         /** Auth, TLS, origins and connection limits; default {@link SecuritySettings#open()}. */
         public Builder security(SecuritySettings security) {
             this.security = security;
+            return this;
+        }
+
+        /**
+         * The throttle of failed token and signed-URL checks, shared with the server's other
+         * listeners (its RFB server); default one of this transport's own, on
+         * {@link SecuritySettings#authFailures()}.
+         */
+        public Builder authThrottle(AuthThrottle throttle) {
+            this.authThrottle = throttle;
             return this;
         }
 

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.scanout.core.metrics.StreamMeters;
 import io.scanout.transport.security.Access;
+import io.scanout.transport.security.AuthThrottle;
 import io.scanout.transport.security.BearerToken;
 import io.scanout.transport.security.OriginPolicy;
 import io.scanout.transport.security.Scope;
@@ -90,7 +91,10 @@ class HttpSecurityTest {
                 .token(BearerToken.of("viewer", VIEWER, EnumSet.of(Scope.VIEW)))
                 .token(BearerToken.of("operator", OPERATOR, EnumSet.allOf(Scope.class)))
                 .urlSigner(signer)
-                .maxConnections(PER_CLIENT, 100);
+                .maxConnections(PER_CLIENT, 100)
+                // These tests send many wrong credentials on purpose, all from 127.0.0.1; the blocking
+                // that follows is HttpAuthThrottleTest's subject.
+                .authFailures(AuthThrottle.Policy.OFF);
     }
 
     private HttpTransport.Running serve(SecuritySettings security) {

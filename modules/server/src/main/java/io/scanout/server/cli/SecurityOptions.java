@@ -1,6 +1,7 @@
 package io.scanout.server.cli;
 
 import io.scanout.server.SecretFiles;
+import io.scanout.transport.security.AuthThrottle;
 import io.scanout.transport.security.BearerToken;
 import io.scanout.transport.security.OriginPolicy;
 import io.scanout.transport.security.Scope;
@@ -9,10 +10,13 @@ import io.scanout.transport.security.TlsSettings;
 import io.scanout.transport.security.UrlSigner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,7 +30,8 @@ public final class SecurityOptions {
     /** The options here, to refuse them beside {@code --config}, whose file has a {@code security:} section. */
     static final List<String> NAMES = List.of("--token-file", "--url-secret-file", "--tls-cert", "--tls-key",
             "--allow-origin", "--max-connections-per-client", "--max-connections", "--public-metrics",
-            "--insecure-no-auth");
+            "--insecure-no-auth", "--auth-failures", "--auth-block");
+    private static final Pattern BLOCK = Pattern.compile("(\\d{1,6})(s|m|h)");
 
     @Option(names = "--token-file", paramLabel = "FILE",
             description = "A file holding a bearer token with every scope (view, input, admin, metrics); the"
@@ -60,6 +65,16 @@ public final class SecurityOptions {
     @Option(names = "--public-metrics", description = "Serve /metrics without a token when auth is on.")
     boolean publicMetrics;
 
+    @Option(names = "--auth-failures", paramLabel = "N", defaultValue = "" + AuthThrottle.Policy.DEFAULT_THRESHOLD,
+            description = "Wrong passwords, tokens or URL signatures in a row that block the client's address"
+                    + " (IPv6: its /64), over HTTP and VNC alike (default: ${DEFAULT-VALUE}; 0 turns this off).")
+    int authFailures;
+
+    @Option(names = "--auth-block", paramLabel = "DURATION", defaultValue = "10s",
+            description = "How long a blocked address is refused at first, e.g. 10s or 1m; it doubles with each"
+                    + " further failure, up to 10m (default: ${DEFAULT-VALUE}).")
+    String authBlock;
+
     @Option(names = "--insecure-no-auth",
             description = "Serve a non-loopback address without auth: anyone who reaches it can watch (and control).")
     boolean insecureNoAuth;
@@ -88,7 +103,27 @@ public final class SecurityOptions {
                 .maxConnections(maxConnectionsPerClient, maxConnections)
                 .publicMetrics(publicMetrics)
                 .insecureNoAuth(insecureNoAuth)
+                .authFailures(AuthThrottle.Policy.of(authFailures, parseBlock(authBlock)))
                 .build();
+    }
+
+    /**
+     * The first block of an address that failed too often: {@code 10s}, {@code 2m}, {@code 1h}.
+     *
+     * @throws IllegalArgumentException for anything else
+     */
+    public static Duration parseBlock(String text) {
+        Matcher m = text == null ? null : BLOCK.matcher(text.strip());
+        if (m == null || !m.matches()) {
+            throw new IllegalArgumentException("an authentication block is a duration like 10s, 1m or 1h, not '"
+                    + text + "'");
+        }
+        long amount = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofSeconds(amount);
+        };
     }
 
     /** {@value #TOKEN_ENV}, when set: a token with every scope, named "env". */

@@ -2,6 +2,7 @@ package io.scanout.server.config;
 
 import io.scanout.server.SecretFiles;
 import io.scanout.server.cli.SecurityOptions;
+import io.scanout.transport.security.AuthThrottle;
 import io.scanout.transport.security.BearerToken;
 import io.scanout.transport.security.OriginPolicy;
 import io.scanout.transport.security.Scope;
@@ -10,6 +11,7 @@ import io.scanout.transport.security.TlsSettings;
 import io.scanout.transport.security.UrlSigner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,13 +38,16 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
  *   public-metrics: false
  *   public-healthz: true
  *   insecure-no-auth: false
+ *   auth-failures: 5        # wrong credentials in a row that block an address; 0: never
+ *   auth-block: 10s         # the first block; doubles with each further failure, up to 10m
  * </pre>
  *
  * The environment variable {@code SCANOUT_TOKEN}, when set, adds a token with every scope.
  */
 final class SecuritySection {
     private static final Set<String> KEYS = Set.of("tokens", "url-secret-file", "tls-cert", "tls-key", "allow-origins",
-            "max-connections-per-client", "max-connections", "public-metrics", "public-healthz", "insecure-no-auth");
+            "max-connections-per-client", "max-connections", "public-metrics", "public-healthz", "insecure-no-auth",
+            "auth-failures", "auth-block");
     private static final Set<String> TOKEN_KEYS = Set.of("scopes", "file", "env", "streams");
     private static final String KEY = "security";
 
@@ -112,11 +117,35 @@ final class SecuritySection {
             builder.insecureNoAuth(file.value(fields.get("insecure-no-auth"), KEY + ".insecure-no-auth",
                     ConfigFile::yesNo));
         }
+        int failures = fields.containsKey("auth-failures")
+                ? file.value(fields.get("auth-failures"), KEY + ".auth-failures", SecuritySection::failures)
+                : AuthThrottle.Policy.DEFAULT_THRESHOLD;
+        Duration block = fields.containsKey("auth-block")
+                ? file.value(fields.get("auth-block"), KEY + ".auth-block", SecurityOptions::parseBlock)
+                : AuthThrottle.Policy.DEFAULT_FIRST_BLOCK;
+        NodeTuple at = fields.containsKey("auth-block") ? fields.get("auth-block") : fields.get("auth-failures");
+        if (at != null) {
+            builder.authFailures(file.value(at, KEY + (fields.containsKey("auth-block") ? ".auth-block"
+                    : ".auth-failures"), unused -> AuthThrottle.Policy.of(failures, block)));
+        }
         try {
             return builder.build();
         } catch (IllegalArgumentException e) {
             throw new ConfigException(file.name(), ConfigFile.line(entry.getKeyNode()), KEY, e.getMessage());
         }
+    }
+
+    /** {@code auth-failures}: a whole number, 0 (off) or more. */
+    static int failures(String text) {
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new IllegalArgumentException("should be a whole number of failures, 0 (off) or more, not '" + text + "'");
     }
 
     private BearerToken token(String name, NodeTuple entry) {

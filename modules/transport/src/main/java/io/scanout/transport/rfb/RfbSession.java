@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.scanout.core.Rect;
 import io.scanout.transport.StreamEndpoint;
+import io.scanout.transport.security.AuthThrottle;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +53,8 @@ final class RfbSession {
     private final Scheduler.Worker worker;
     private final InboundBytes inbound = new InboundBytes();
     private final String client;
+    /** The client's address, which the throttle of wrong passwords counts by; null if unknown. */
+    private final InetAddress clientAddress;
     private final boolean trusted;
     private Phase phase = Phase.VERSION;
     private int minor;
@@ -67,7 +71,8 @@ final class RfbSession {
         this.worker = worker;
         this.client = wire.describe();
         InetSocketAddress address = wire.remoteAddress();
-        this.trusted = address != null && security.trusted().test(address.getAddress());
+        this.clientAddress = address == null ? null : address.getAddress();
+        this.trusted = clientAddress != null && security.trusted().test(clientAddress);
     }
 
     /** Greets the client. Any thread. */
@@ -308,11 +313,20 @@ final class RfbSession {
         }
         byte[] response = new byte[VncPassword.CHALLENGE_BYTES];
         inbound.take(response.length).get(response);
+        AuthThrottle throttle = security.throttle();
+        long wait = throttle.retryAfterSeconds(clientAddress, AuthThrottle.Protocol.RFB);
+        if (wait > 0) {
+            // Refused unchecked. The throttle logged when the block began; one line per attempt would flood.
+            securityFailed("too many authentication failures, try again in " + wait + " s", false);
+            return false;
+        }
         byte[] expected = VncPassword.response(security.password().orElseThrow(), challenge);
         if (!MessageDigest.isEqual(expected, response)) {
+            throttle.failed(clientAddress, AuthThrottle.Protocol.RFB);
             securityFailed("wrong VNC password");
             return false;
         }
+        throttle.succeeded(clientAddress);
         securityPassed();
         return true;
     }
@@ -325,6 +339,11 @@ final class RfbSession {
     }
 
     private void securityFailed(String reason) {
+        securityFailed(reason, true);
+    }
+
+    /** SecurityResult failed (with the reason for 3.8; RFC 6143 §7.1.3), then the end; logged at WARN when loud. */
+    private void securityFailed(String reason, boolean loud) {
         ByteBuf b = Unpooled.buffer(64);
         b.writeInt(1);
         if (minor == 8) {
@@ -332,7 +351,12 @@ final class RfbSession {
             b.writeInt(text.length).writeBytes(text);
         }
         send(b);
-        fail(reason);
+        if (loud) {
+            fail(reason);
+        } else {
+            log.debug("RFB client {} on stream {}: {}; closing that connection", client, stream.hub().streamId(), reason);
+            end();
+        }
     }
 
     private boolean clientInit() {

@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.AttributeKey;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
@@ -17,7 +18,10 @@ import reactor.netty.http.server.HttpServerRequest;
  * handler runs or any WebSocket is upgraded, and {@linkplain #remember remembers} the grant on the
  * connection so a handler can read it with {@link #grantOf}.
  *
- * <p>No credential, an unknown token, a tampered or expired signature: 401. A valid credential
+ * <p>An address that failed too often ({@link AuthThrottle}): 429 with the seconds to wait, before
+ * its credential is even parsed. No credential, an unknown token, a tampered or expired signature:
+ * 401 (an unknown token or a signature that does not match counts as a failure of its address;
+ * a valid credential forgets them). A valid credential
  * without the scope, a signed URL for another stream, or a token restricted to other streams: 403. Without auth configured everything
  * is granted, except {@code admin} from a non-loopback address.
  *
@@ -31,14 +35,22 @@ public final class Access {
     private static final int MAX_AUTHORIZATION_CHARS = 1024;
 
     private final SecuritySettings settings;
+    private final AuthThrottle throttle;
     private final Clock clock;
 
+    /** With a throttle of its own, on {@link SecuritySettings#authFailures()}. */
     public Access(SecuritySettings settings) {
-        this(settings, Clock.systemUTC());
+        this(settings, new AuthThrottle(settings.authFailures()));
     }
 
-    Access(SecuritySettings settings, Clock clock) {
+    /** With {@code throttle}, which the server may share with its other listeners (RFB). */
+    public Access(SecuritySettings settings, AuthThrottle throttle) {
+        this(settings, throttle, Clock.systemUTC());
+    }
+
+    Access(SecuritySettings settings, AuthThrottle throttle, Clock clock) {
         this.settings = settings;
+        this.throttle = throttle;
         this.clock = clock;
     }
 
@@ -46,20 +58,26 @@ public final class Access {
      * The outcome of a check: a grant, or the status and reason to answer with.
      *
      * @param grant  what was granted; null when refused
-     * @param status 200 when granted, else 401 or 403
+     * @param status 200 when granted, else 401, 403 or 429
      * @param reason why it was refused, safe to tell the client (never a secret)
+     * @param retryAfterSeconds with 429, the seconds the client must wait ({@code Retry-After}); else 0
      */
-    public record Decision(Grant grant, HttpResponseStatus status, String reason) {
+    public record Decision(Grant grant, HttpResponseStatus status, String reason, long retryAfterSeconds) {
         static Decision granted(Grant grant) {
-            return new Decision(grant, HttpResponseStatus.OK, "");
+            return new Decision(grant, HttpResponseStatus.OK, "", 0);
+        }
+
+        static Decision blocked(long retryAfterSeconds) {
+            return new Decision(null, HttpResponseStatus.TOO_MANY_REQUESTS, "too many authentication failures, try"
+                    + " again in " + retryAfterSeconds + " s", retryAfterSeconds);
         }
 
         static Decision unauthorized(String reason) {
-            return new Decision(null, HttpResponseStatus.UNAUTHORIZED, reason);
+            return new Decision(null, HttpResponseStatus.UNAUTHORIZED, reason, 0);
         }
 
         static Decision forbidden(String reason) {
-            return new Decision(null, HttpResponseStatus.FORBIDDEN, reason);
+            return new Decision(null, HttpResponseStatus.FORBIDDEN, reason, 0);
         }
 
         public boolean isGranted() {
@@ -80,12 +98,22 @@ public final class Access {
             }
             return Decision.granted(Grant.OPEN);
         }
+        InetAddress client = clientAddress(req);
+        long wait = throttle.retryAfterSeconds(client, AuthThrottle.Protocol.HTTP);
+        if (wait > 0) {
+            return Decision.blocked(wait);
+        }
         Grant grant;
         try {
             grant = credential(req, streamId);
         } catch (CredentialException e) {
+            if (e.isWrongSecret()) {
+                throttle.failed(client, AuthThrottle.Protocol.HTTP);
+            }
             return Decision.unauthorized(e.getMessage());
         }
+        // The credential is right, whatever it may do: the address's failures are forgotten.
+        throttle.succeeded(client);
         if (streamId == null && grant.who().equals(UrlSigner.WHO)) {
             // A signed URL is a viewer's link to one stream: not the list, not metrics or admin.
             return Decision.forbidden("this signed URL is for stream '" + grant.streams().iterator().next() + "' only");
@@ -129,7 +157,8 @@ public final class Access {
                 || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             throw new CredentialException("the Authorization header is not 'Bearer TOKEN'");
         }
-        byte[] presented = BearerToken.sha256(authorization.substring(BEARER.length()).strip());
+        String secret = authorization.substring(BEARER.length()).strip();
+        byte[] presented = BearerToken.sha256(secret);
         BearerToken match = null;
         // Every token is compared, whichever matches: the time taken does not depend on which.
         for (BearerToken token : settings.tokens()) {
@@ -138,7 +167,9 @@ public final class Access {
             }
         }
         if (match == null) {
-            throw new CredentialException("unknown token");
+            // Shorter than any token can be: not a guess at one (nor is an empty header).
+            throw secret.length() >= BearerToken.MIN_SECRET_CHARS
+                    ? CredentialException.wrongSecret("unknown token") : new CredentialException("unknown token");
         }
         return new Grant(match.name(), match.scopes(), match.streams());
     }
@@ -146,6 +177,11 @@ public final class Access {
     private static String first(Map<String, List<String>> query, String name) {
         List<String> values = query.get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static InetAddress clientAddress(HttpServerRequest req) {
+        InetSocketAddress remote = req.remoteAddress();
+        return remote == null ? null : remote.getAddress();
     }
 
     private static boolean fromLoopback(HttpServerRequest req) {

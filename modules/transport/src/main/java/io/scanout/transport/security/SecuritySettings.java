@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * Who may use an {@code HttpTransport} and how: bearer tokens, the URL signing secret, which of
  * {@code /metrics} and {@code /healthz} are public, allowed WebSocket origins, connection limits,
- * and TLS. With neither tokens nor a signing secret the server has no auth: everything is open,
+ * how failed authentications are throttled ({@link AuthThrottle.Policy}), and TLS. With neither tokens nor a signing secret the server has no auth: everything is open,
  * which is allowed on loopback addresses only unless {@link Builder#insecureNoAuth} says otherwise.
  * Immutable.
  */
@@ -27,6 +27,7 @@ public final class SecuritySettings {
     private final int maxConnections;
     private final TlsSettings tls;
     private final boolean insecureNoAuth;
+    private final AuthThrottle.Policy authFailures;
 
     private SecuritySettings(Builder b) {
         this.tokens = List.copyOf(b.tokens);
@@ -38,6 +39,7 @@ public final class SecuritySettings {
         this.maxConnections = b.maxConnections;
         this.tls = b.tls;
         this.insecureNoAuth = b.insecureNoAuth;
+        this.authFailures = b.authFailures;
     }
 
     /** No auth, no TLS, same-host origins, default limits: what a loopback server starts with. */
@@ -121,6 +123,11 @@ public final class SecuritySettings {
         return insecureNoAuth;
     }
 
+    /** When failed authentications block an address; default {@link AuthThrottle.Policy#DEFAULT}. */
+    public AuthThrottle.Policy authFailures() {
+        return authFailures;
+    }
+
     /** Not thread-safe, used once. */
     public static final class Builder {
         private final List<BearerToken> tokens = new ArrayList<>();
@@ -132,6 +139,7 @@ public final class SecuritySettings {
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private TlsSettings tls;
         private boolean insecureNoAuth;
+        private AuthThrottle.Policy authFailures = AuthThrottle.Policy.DEFAULT;
 
         private Builder() {
         }
@@ -187,6 +195,15 @@ public final class SecuritySettings {
         }
 
         /**
+         * When failed authentications block an address ({@link AuthThrottle}); default
+         * {@link AuthThrottle.Policy#DEFAULT}, {@link AuthThrottle.Policy#OFF} for never.
+         */
+        public Builder authFailures(AuthThrottle.Policy policy) {
+            this.authFailures = policy;
+            return this;
+        }
+
+        /**
          * @throws IllegalArgumentException when two tokens share a name
          */
         public SecuritySettings build() {
@@ -196,8 +213,8 @@ public final class SecuritySettings {
                     throw new IllegalArgumentException("two tokens are named '" + t.name() + "'");
                 }
             }
-            if (origins == null) {
-                throw new IllegalArgumentException("an origin policy is required");
+            if (origins == null || authFailures == null) {
+                throw new IllegalArgumentException("an origin policy and an authentication failure policy are required");
             }
             return new SecuritySettings(this);
         }

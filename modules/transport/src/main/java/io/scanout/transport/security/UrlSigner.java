@@ -88,7 +88,7 @@ public final class UrlSigner {
         }
         // Signed over the scope text exactly as presented: any change to it breaks the match.
         if (!MessageDigest.isEqual(mac(streamId, exp, scopeText), presented)) {
-            throw new CredentialException("the signature does not match");
+            throw CredentialException.wrongSecret("the signature does not match");
         }
         if (Long.parseLong(exp) <= now.getEpochSecond()) {
             throw new CredentialException("the signed URL expired");
