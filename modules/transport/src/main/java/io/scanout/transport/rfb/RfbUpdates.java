@@ -24,7 +24,9 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * What one RFB client is sent after ServerInit: FramebufferUpdates in one of two modes, chosen at
- * the client's first request.
+ * the client's first request and again whenever its SetEncodings calls for the other one (RFC 6143
+ * §7.5.2 lets a client send SetEncodings at any time: TigerVNC does when its user changes quality
+ * settings, a client that cannot decode H.264 drops it).
  * <ul>
  *   <li><b>video</b> — when the client lists Open H.264 (50) and the stream is H.264: the stream's
  *       packets, one rectangle each, as they come ({@link RfbVideoUpdates}).</li>
@@ -38,10 +40,17 @@ import reactor.core.scheduler.Scheduler;
  * asks for them, in either mode ({@link PointerRectangles}). Pictures that are dma-bufs are read
  * through one CPU copy per picture, shared by the stream's clients ({@link DmaBufPictureCopy}).
  *
+ * <p>A switch stops the running mode on the session's worker — its subscription cancelled, the
+ * picture (and its CPU copy) or packet it held let go — and starts the other at once when the client
+ * waits for an update, else at its next request. Pictures after video begin with the whole
+ * framebuffer, since the client has none of it in pixel form; video after pictures begins at a
+ * keyframe, parameter sets in front and the client's decoder reset ({@link RfbVideoUpdates}).
+ *
  * <p>Threads: every method runs on the session's serial worker; pictures and cursors arrive on
  * their sources' threads and are handed over through single slots, so this class holds at most one
  * frame reference (and, for a dma-buf picture, one reference to its CPU copy), and releases them
- * when it closes.
+ * when it closes or leaves the picture mode. Each picture subscription has its slot of its own, so a
+ * picture that reaches a subscription already cancelled is released, never shown.
  */
 final class RfbUpdates {
     private static final Logger log = LoggerFactory.getLogger(RfbUpdates.class);
@@ -61,8 +70,8 @@ final class RfbUpdates {
     private boolean writing;
     private volatile boolean closed;
 
+    /** The picture mode, when the client is in it. */
     private PictureSubscriber pictures;
-    private final AtomicReference<FrameEvent> arrivedPicture = new AtomicReference<>();
     private FrameEvent current;
     private Damage pending = Damage.whole();
     private final PixelRectangles pixelRectangles = new PixelRectangles();
@@ -112,10 +121,32 @@ final class RfbUpdates {
         log.debug("RFB client {}: pixel format {}", client, newFormat);
     }
 
+    /**
+     * The client's encodings, in its order of preference. Raw or ZRLE follows the latest list at
+     * every update; a list that calls for the other mode switches to it (see the class comment).
+     */
     void encodings(List<Integer> list) {
         encodings = List.copyOf(list);
         log.debug("RFB client {}: encodings {}", client, list);
         pointer.follow(encodings);
+        boolean started = video != null || pictures != null;
+        if (started && !closed && wantsVideo() != (video != null)) {
+            switchMode();
+        }
+    }
+
+    private void switchMode() {
+        log.info("RFB client {}: its encodings now ask for {}; leaving {}", client,
+                video == null ? "Open H.264" : "pictures", video == null ? "pictures" : "video");
+        if (video != null) {
+            video.close();
+            video = null;
+        } else {
+            stopPictures();
+        }
+        if (requested != null) {
+            start(); // the client waits for an update: it must not wait for one more request
+        }
     }
 
     /**
@@ -138,17 +169,27 @@ final class RfbUpdates {
     }
 
     private void start() {
-        Codec codec = stream.hub().config().map(CodecConfig::codec).orElseGet(() -> codecOf(stream.info().codec()));
-        if (encodings.contains(Encodings.OPEN_H264) && codec == Codec.H264) {
+        if (wantsVideo()) {
             log.info("RFB client {}: Open H.264 from the stream's encoder", client);
             video = new RfbVideoUpdates(this, stream.hub(), fail);
             video.start();
         } else {
             log.info("RFB client {}: {} pictures{}", client, PixelRectangles.prefersZrle(encodings) ? "ZRLE" : "Raw",
-                    encodings.contains(Encodings.OPEN_H264) ? " (the stream is " + codec + ", not H.264)" : "");
+                    encodings.contains(Encodings.OPEN_H264) ? " (the stream is " + streamCodec() + ", not H.264)" : "");
+            // The client has nothing in pixel form yet (or only what it had before video): all of it.
+            pending = Damage.whole();
             pictures = new PictureSubscriber();
             stream.pictures().subscribe(pictures);
         }
+    }
+
+    /** Whether the client's encodings and the stream's codec call for the video mode. */
+    private boolean wantsVideo() {
+        return encodings.contains(Encodings.OPEN_H264) && streamCodec() == Codec.H264;
+    }
+
+    private Codec streamCodec() {
+        return stream.hub().config().map(CodecConfig::codec).orElseGet(() -> codecOf(stream.info().codec()));
     }
 
     private static Codec codecOf(String id) {
@@ -161,13 +202,13 @@ final class RfbUpdates {
 
     // ---- pictures ----
 
-    private void pictureArrived() {
-        FrameEvent event = arrivedPicture.getAndSet(null);
+    private void pictureArrived(PictureSubscriber from) {
+        FrameEvent event = from.arrived.getAndSet(null);
         if (event == null) {
             return;
         }
-        if (closed) {
-            event.release();
+        if (closed || from != pictures) {
+            event.release(); // the session ended, or the client left this picture mode
             return;
         }
         if (current != null) {
@@ -176,8 +217,25 @@ final class RfbUpdates {
         currentCopy.forget();
         current = event;
         pending = pending.union(event.damage());
-        pictures.request(1);
+        from.request(1);
         sendPicture();
+    }
+
+    /**
+     * Leaves the picture mode: cancels the subscription, releases the picture waiting in its slot,
+     * the current one and its CPU copy (leaving the stream's shared copies, joined again if the
+     * client comes back). Session worker; idempotent.
+     */
+    private void stopPictures() {
+        PictureSubscriber stopping = pictures;
+        pictures = null;
+        if (stopping != null) {
+            stopping.dispose();
+            release(stopping.arrived.getAndSet(null));
+        }
+        release(current);
+        current = null;
+        currentCopy.close();
     }
 
     /** A new pointer shape or position: with the next picture, or on its own beside video. */
@@ -326,9 +384,15 @@ final class RfbUpdates {
             if (video == null) {
                 sendPicture();
             } else {
+                video.sendWaiting();
                 sendPseudoOnly();
             }
         }));
+    }
+
+    /** Whether an update is being written: the next waits for it. */
+    boolean isWriting() {
+        return writing;
     }
 
     /** Whether the session is over: nothing more is sent. */
@@ -352,17 +416,11 @@ final class RfbUpdates {
             return;
         }
         closed = true;
-        if (pictures != null) {
-            pictures.dispose();
-        }
+        stopPictures();
         if (video != null) {
             video.close();
         }
         pointer.stop();
-        release(arrivedPicture.getAndSet(null));
-        release(current);
-        current = null;
-        currentCopy.close();
         pixelRectangles.close();
     }
 
@@ -372,7 +430,15 @@ final class RfbUpdates {
         }
     }
 
+    /**
+     * One subscription to the stream's pictures, with its own slot: a picture that arrives after
+     * the subscription was cancelled (cancel racing the source's {@code onNext}) is released by
+     * whichever of the two sides takes it from the slot second, never shown.
+     */
     private final class PictureSubscriber extends BaseSubscriber<FrameEvent> {
+        /** The newest picture not yet taken by the session's worker; source thread in, worker out. */
+        final AtomicReference<FrameEvent> arrived = new AtomicReference<>();
+
         @Override
         protected void hookOnSubscribe(Subscription s) {
             s.request(1);
@@ -380,20 +446,27 @@ final class RfbUpdates {
 
         @Override
         protected void hookOnNext(FrameEvent event) {
-            release(arrivedPicture.getAndSet(event));
-            if (closed || !later(RfbUpdates.this::pictureArrived)) {
-                release(arrivedPicture.getAndSet(null));
+            release(arrived.getAndSet(event));
+            if (closed || isDisposed() || !later(() -> pictureArrived(this))) {
+                release(arrived.getAndSet(null));
             }
         }
 
         @Override
         protected void hookOnError(Throwable e) {
-            later(() -> fail.accept("the stream's pictures failed: " + e));
+            later(() -> failIfCurrent("the stream's pictures failed: " + e));
         }
 
         @Override
         protected void hookOnComplete() {
-            later(() -> fail.accept("the stream ended"));
+            later(() -> failIfCurrent("the stream ended"));
+        }
+
+        /** An end that reaches a picture mode already left is not this client's. */
+        private void failIfCurrent(String reason) {
+            if (this == pictures) {
+                fail.accept(reason);
+            }
         }
     }
 }

@@ -27,7 +27,9 @@ import reactor.core.publisher.BaseSubscriber;
  *
  * <p>Threads: packets arrive on the hub's thread into one slot and are sent from the session's
  * serial worker, where every method here runs; this holds at most one packet (heap bytes, nothing
- * to release).
+ * to release). Once {@linkplain #close closed} — the session ended, or the client's encodings
+ * switched it to pictures — nothing more is sent, not even a packet that was on its way to the
+ * slot or a send already scheduled.
  */
 final class RfbVideoUpdates {
     private final RfbUpdates updates;
@@ -38,6 +40,8 @@ final class RfbVideoUpdates {
     private final AtomicReference<HubPacket> arrivedPacket = new AtomicReference<>();
     /** The configuration of the last packet sent: a different one resets the client's decoder. */
     private CodecConfig sentConfig;
+    /** Set by {@link #close}; read on the hub's thread too, to drop what arrives after. */
+    private volatile boolean closed;
 
     RfbVideoUpdates(RfbUpdates updates, StreamHub hub, Consumer<String> fail) {
         this.updates = updates;
@@ -51,9 +55,16 @@ final class RfbVideoUpdates {
         hub.joinTimed().subscribe(subscriber);
     }
 
-    private void sendVideo() {
+    /**
+     * Sends the waiting packet, if there is one and no update is being written (else the write's
+     * completion calls this again).
+     */
+    void sendWaiting() {
+        if (closed || updates.isClosed() || updates.isWriting()) {
+            return;
+        }
         HubPacket hubPacket = arrivedPacket.getAndSet(null);
-        if (hubPacket == null || updates.isClosed()) {
+        if (hubPacket == null) {
             return;
         }
         EncodedPacket packet = hubPacket.packet();
@@ -92,10 +103,18 @@ final class RfbVideoUpdates {
                 Unpooled.wrappedBuffer(parameterSets), Unpooled.wrappedBuffer(au, split, au.length - split));
     }
 
-    /** Leaves the hub and drops the waiting packet. Session worker; idempotent. */
+    /** Leaves the hub and drops the waiting packet; nothing more is sent. Session worker; idempotent. */
     void close() {
+        closed = true;
         subscriber.dispose();
         arrivedPacket.set(null);
+    }
+
+    /** An end that reaches a video mode already left is not this client's. */
+    private void failUnlessClosed(String reason) {
+        if (!closed) {
+            fail.accept(reason);
+        }
     }
 
     private final class VideoSubscriber extends BaseSubscriber<HubPacket> {
@@ -106,18 +125,21 @@ final class RfbVideoUpdates {
 
         @Override
         protected void hookOnNext(HubPacket packet) {
+            if (closed) {
+                return; // cancelled while this packet was on its way
+            }
             arrivedPacket.set(packet);
-            updates.later(RfbVideoUpdates.this::sendVideo);
+            updates.later(RfbVideoUpdates.this::sendWaiting);
         }
 
         @Override
         protected void hookOnError(Throwable e) {
-            updates.later(() -> fail.accept("the stream failed: " + e));
+            updates.later(() -> failUnlessClosed("the stream failed: " + e));
         }
 
         @Override
         protected void hookOnComplete() {
-            updates.later(() -> fail.accept("the stream ended"));
+            updates.later(() -> failUnlessClosed("the stream ended"));
         }
     }
 }
