@@ -27,7 +27,8 @@ import reactor.netty.http.client.WebsocketClientSpec;
  *
  * <p>Which frame a picture shows is read from the picture's own counter (each digit cell compared
  * with the ten digits, drawn by the pattern); which size and format the producer drew it in is
- * the {@link Phase} its capture time falls in. The frame is then re-rendered and the PSNR of the
+ * the {@link Phase} its capture time falls in (or the one before, for a keep-alive repeating the old
+ * producer's last picture: {@code phaseOf}). The frame is then re-rendered and the PSNR of the
  * whole picture must be at least {@link #MIN_PSNR_DB}: a misread counter, a wrong size or format,
  * a torn or stale frame all fail it.
  */
@@ -97,7 +98,7 @@ final class PatternViewer implements AutoCloseable {
                 List<DecodedPicture> decoded = decode(p);
                 // libx264 zerolatency has no B-frames and one decoder thread holds nothing back.
                 assertThat(decoded).as("pictures out of one packet").hasSize(1);
-                Phase phase = phaseAt(phases, p.captureEpochMicros());
+                Phase phase = phaseOf(phases, p.captureEpochMicros(), decoded.get(0));
                 double psnr = check(decoded.get(0), phase.format(), indexes);
                 worst = Math.min(worst, psnr);
                 pictures++;
@@ -148,14 +149,29 @@ final class PatternViewer implements AutoCloseable {
         return decoder.decode(payload);
     }
 
-    private static Phase phaseAt(List<Phase> phases, long captureEpochMicros) {
-        Phase at = phases.get(0);
-        for (Phase p : phases) {
-            if (p.fromEpochMicros() <= captureEpochMicros) {
-                at = p;
+    /**
+     * The phase a picture captured at {@code captureEpochMicros} was drawn in: the one its capture
+     * time falls in — or the one before, when the picture has that phase's size and not its own. That
+     * is a keep-alive: while the source reconnects to the new producer, the convert stage repeats the
+     * old producer's last picture, stamped with the time it repeats it (a second after the last
+     * frame, as the source's own timeout). It is still checked whole against that producer's frame.
+     */
+    private static Phase phaseOf(List<Phase> phases, long captureEpochMicros, DecodedPicture picture) {
+        int at = 0;
+        for (int i = 0; i < phases.size(); i++) {
+            if (phases.get(i).fromEpochMicros() <= captureEpochMicros) {
+                at = i;
             }
         }
-        return at;
+        Phase phase = phases.get(at);
+        if (at > 0 && !hasSize(phase, picture) && hasSize(phases.get(at - 1), picture)) {
+            return phases.get(at - 1);
+        }
+        return phase;
+    }
+
+    private static boolean hasSize(Phase phase, DecodedPicture picture) {
+        return phase.format().width() == picture.width() && phase.format().height() == picture.height();
     }
 
     /** The whole-picture PSNR against the frame the picture's counter names, asserted ≥ {@link #MIN_PSNR_DB}. */
