@@ -17,6 +17,8 @@ import reactor.core.publisher.Flux;
  */
 public final class Events implements AutoCloseable {
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    /** Set by {@link #close} before it drains the queue; an event queued after that is drained by its sender. */
+    private volatile boolean closed;
     private final BaseSubscriber<FrameEvent> subscriber = new BaseSubscriber<>() {
         @Override
         protected void hookOnSubscribe(Subscription subscription) {
@@ -26,6 +28,10 @@ public final class Events implements AutoCloseable {
         @Override
         protected void hookOnNext(FrameEvent event) {
             queue.add(event);
+            // An onNext already under way when close() cancelled may queue after close() drained.
+            if (closed) {
+                drain();
+            }
         }
 
         @Override
@@ -77,7 +83,12 @@ public final class Events implements AutoCloseable {
     /** Cancels the subscription and releases the events nobody took. */
     @Override
     public void close() {
+        closed = true;
         subscriber.dispose();
+        drain();
+    }
+
+    private void drain() {
         Object o;
         while ((o = queue.poll()) != null) {
             if (o instanceof FrameEvent) {
