@@ -5,8 +5,6 @@ import io.netty.buffer.Unpooled;
 import io.scanout.core.Codec;
 import io.scanout.core.CodecConfig;
 import io.scanout.core.Damage;
-import io.scanout.core.Frame;
-import io.scanout.core.FrameEvent;
 import io.scanout.core.Rect;
 import io.scanout.core.input.InputSink;
 import io.scanout.core.metrics.StreamMeters;
@@ -14,12 +12,9 @@ import io.scanout.transport.StreamEndpoint;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.BaseSubscriber;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -30,15 +25,13 @@ import reactor.core.scheduler.Scheduler;
  * <ul>
  *   <li><b>video</b> — when the client lists Open H.264 (50) and the stream is H.264: the stream's
  *       packets, one rectangle each, as they come ({@link RfbVideoUpdates}).</li>
- *   <li><b>pictures</b> — otherwise: the classic VNC model on {@link StreamEndpoint#pictures()}.
- *       The newest picture is kept (one frame reference), damage is gathered since the client's
- *       last update, and an update — the damaged 64×64 tiles, in Raw or ZRLE, in the client's pixel
- *       format — goes out only when the client has asked for one and the previous one was written.</li>
+ *   <li><b>pictures</b> — otherwise: the damaged tiles of the newest picture, in Raw or ZRLE, in
+ *       the client's pixel format, when the client asks ({@link RfbPictureUpdates}).</li>
  * </ul>
- * DesktopSize (-223) announces a new size before any pixels of it; Cursor (-239) carries the
- * stream's pointer shape and PointerPos (-232) where the source put the pointer, when the client
- * asks for them, in either mode ({@link PointerRectangles}). Pictures that are dma-bufs are read
- * through one CPU copy per picture, shared by the stream's clients ({@link DmaBufPictureCopy}).
+ * This class keeps what both share: the client's pixel format, encodings, size and pending
+ * request; the update's framing — DesktopSize (-223) before any pixels of a new size, Cursor (-239)
+ * and PointerPos (-232) when the client asks for them ({@link PointerRectangles}) — and the write,
+ * one update at a time; and the connection's ZRLE stream ({@link PixelRectangles}).
  *
  * <p>A switch stops the running mode on the session's worker — its subscription cancelled, the
  * picture (and its CPU copy) or packet it held let go — and starts the other at once when the client
@@ -46,11 +39,9 @@ import reactor.core.scheduler.Scheduler;
  * framebuffer, since the client has none of it in pixel form; video after pictures begins at a
  * keyframe, parameter sets in front and the client's decoder reset ({@link RfbVideoUpdates}).
  *
- * <p>Threads: every method runs on the session's serial worker; pictures and cursors arrive on
- * their sources' threads and are handed over through single slots, so this class holds at most one
- * frame reference (and, for a dma-buf picture, one reference to its CPU copy), and releases them
- * when it closes or leaves the picture mode. Each picture subscription has its slot of its own, so a
- * picture that reaches a subscription already cancelled is released, never shown.
+ * <p>Threads: every method runs on the session's serial worker; pictures, packets and cursors
+ * arrive on their sources' threads and are handed over through single slots (the modes' own). The
+ * mode running holds what it holds and lets go of it when it is closed.
  */
 final class RfbUpdates {
     private static final Logger log = LoggerFactory.getLogger(RfbUpdates.class);
@@ -71,17 +62,15 @@ final class RfbUpdates {
     private volatile boolean closed;
 
     /** The picture mode, when the client is in it. */
-    private PictureSubscriber pictures;
-    private FrameEvent current;
-    private Damage pending = Damage.whole();
+    private RfbPictureUpdates pictures;
+    /** The connection's Raw and ZRLE encoders: one zlib stream a connection, whatever the mode. */
     private final PixelRectangles pixelRectangles = new PixelRectangles();
+    private final RfbDmaBufCopies copies;
 
     /** The video mode, when the client is in it. */
     private RfbVideoUpdates video;
 
     private final PointerRectangles pointer;
-    /** The CPU copy of {@link #current} when it is a dma-buf; made when first sent. */
-    private final DmaBufPictureCopy currentCopy;
 
     RfbUpdates(StreamEndpoint stream, RfbDmaBufCopies copies, RfbWire wire, Scheduler.Worker worker, String client,
                Consumer<String> fail) {
@@ -92,7 +81,7 @@ final class RfbUpdates {
         this.client = client;
         this.fail = fail;
         this.pointer = new PointerRectangles(stream, client, () -> later(this::pseudoArrived));
-        this.currentCopy = new DmaBufPictureCopy(copies, stream);
+        this.copies = copies;
         int w = stream.info().width();
         int h = stream.info().height();
         if ((w < 1 || h < 1) && stream.hub().config().isPresent()) {
@@ -116,7 +105,9 @@ final class RfbUpdates {
         if (!newFormat.equals(format)) {
             format = newFormat;
             // Pixels already sent are in the old format: the next update repaints everything.
-            pending = Damage.whole();
+            if (pictures != null) {
+                pictures.damage(Damage.whole());
+            }
         }
         log.debug("RFB client {}: pixel format {}", client, newFormat);
     }
@@ -142,7 +133,8 @@ final class RfbUpdates {
             video.close();
             video = null;
         } else {
-            stopPictures();
+            pictures.close();
+            pictures = null;
         }
         if (requested != null) {
             start(); // the client waits for an update: it must not wait for one more request
@@ -159,13 +151,15 @@ final class RfbUpdates {
 
     void request(boolean incremental, Rect area) {
         requested = requested == null ? area : requested.union(area);
-        if (!incremental) {
-            pending = pending.union(Damage.of(area));
-        }
         if (video == null && pictures == null) {
             start();
         }
-        sendPicture();
+        if (pictures != null) {
+            if (!incremental) {
+                pictures.damage(Damage.of(area));
+            }
+            pictures.sendWaiting();
+        }
     }
 
     private void start() {
@@ -174,12 +168,12 @@ final class RfbUpdates {
             video = new RfbVideoUpdates(this, stream.hub(), fail);
             video.start();
         } else {
-            log.info("RFB client {}: {} pictures{}", client, PixelRectangles.prefersZrle(encodings) ? "ZRLE" : "Raw",
+            log.info("RFB client {}: {} pictures{}", client, prefersZrle() ? "ZRLE" : "Raw",
                     encodings.contains(Encodings.OPEN_H264) ? " (the stream is " + streamCodec() + ", not H.264)" : "");
-            // The client has nothing in pixel form yet (or only what it had before video): all of it.
-            pending = Damage.whole();
-            pictures = new PictureSubscriber();
-            stream.pictures().subscribe(pictures);
+            // Starts with all of the picture: the client has none of it in pixel form yet (or only
+            // what it had before video).
+            pictures = new RfbPictureUpdates(this, stream, copies, pixelRectangles, fail);
+            pictures.start();
         }
     }
 
@@ -200,110 +194,44 @@ final class RfbUpdates {
         }
     }
 
-    // ---- pictures ----
-
-    private void pictureArrived(PictureSubscriber from) {
-        FrameEvent event = from.arrived.getAndSet(null);
-        if (event == null) {
-            return;
-        }
-        if (closed || from != pictures) {
-            event.release(); // the session ended, or the client left this picture mode
-            return;
-        }
-        if (current != null) {
-            current.release();
-        }
-        currentCopy.forget();
-        current = event;
-        pending = pending.union(event.damage());
-        from.request(1);
-        sendPicture();
-    }
-
-    /**
-     * Leaves the picture mode: cancels the subscription, releases the picture waiting in its slot,
-     * the current one and its CPU copy (leaving the stream's shared copies, joined again if the
-     * client comes back). Session worker; idempotent.
-     */
-    private void stopPictures() {
-        PictureSubscriber stopping = pictures;
-        pictures = null;
-        if (stopping != null) {
-            stopping.dispose();
-            release(stopping.arrived.getAndSet(null));
-        }
-        release(current);
-        current = null;
-        currentCopy.close();
-    }
-
     /** A new pointer shape or position: with the next picture, or on its own beside video. */
     private void pseudoArrived() {
-        if (video == null) {
-            sendPicture();
-        } else {
+        sendWaiting();
+    }
+
+    /** Whatever the mode running has waiting, if nothing is being written. */
+    private void sendWaiting() {
+        if (pictures != null) {
+            pictures.sendWaiting();
+        } else if (video != null) {
+            video.sendWaiting();
             sendPseudoOnly();
         }
     }
 
-    /** Answers the client's request if there is something to send and nothing is being written. */
-    private void sendPicture() {
-        if (closed || writing || requested == null || video != null || current == null) {
-            return;
-        }
-        Frame frame = current.frame();
-        if (!SourcePixels.supports(frame.format())) {
-            fail.accept("the stream's pictures are " + frame.format() + (frame.isDmaBuf() ? " dma-bufs" : "")
-                    + ", which the RFB server cannot read (it takes RGB formats)");
-            return;
-        }
-        if (frame.width() != width || frame.height() != height) {
-            ByteBuf update = beginUpdate(0, frame.width(), frame.height());
-            if (update == null) {
-                return; // the session is failing
-            }
-            requested = null;
-            pending = Damage.whole();
-            write(update, null);
-            return;
-        }
-        List<Rect> rects = TileGrid.rectangles(pending, requested, width, height);
-        if (rects.isEmpty() && !pointer.waiting()) {
-            return; // nothing new: the request waits for the next change
-        }
-        Frame pixels = rects.isEmpty() || !frame.isDmaBuf() ? frame : cpuCopy();
-        if (pixels == null) {
-            return; // the session is failing
-        }
-        PointerRectangles.Taken taken = pointer.take(width, height);
-        if (rects.isEmpty() && taken.isEmpty()) {
-            return; // the pointer is where it was: the request waits for the next change
-        }
-        ByteBuf update = header(rects.size() + taken.rectangles());
-        taken.write(update, format);
-        pixelRectangles.write(update, pixels, rects, format, PixelRectangles.prefersZrle(encodings));
-        requested = null;
-        pending = Damage.none();
-        write(update, null);
+    // ---- what the modes share ----
+
+    /** The area the client asked to be updated since its last update, or null when it waits for nothing. */
+    Rect requested() {
+        return requested;
     }
 
-    /**
-     * The CPU copy of the current dma-buf picture, made (or taken from another client of the stream)
-     * the first time this client sends it; null after failing the session when it cannot be read.
-     * Blocks for the copy, which is why it runs here, on the session's worker (a bounded-elastic
-     * thread), never on the Netty event loop that serves other connections nor on the capture
-     * thread that offered the picture; and only for a picture about to be sent, so pictures a slow
-     * client skips are never copied.
-     */
-    private Frame cpuCopy() {
-        try {
-            return currentCopy.of(current);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            fail.accept("cannot read the stream's " + current.frame().format() + " dma-buf pictures on the CPU: "
-                    + e.getMessage());
-            return null;
-        }
+    /** The client's request is answered by the update about to be written. */
+    void answered() {
+        requested = null;
+    }
+
+    PixelFormat pixelFormat() {
+        return format;
+    }
+
+    /** Whether ZRLE, rather than Raw, goes out in the client's next update. */
+    boolean prefersZrle() {
+        return PixelRectangles.prefersZrle(encodings);
+    }
+
+    PointerRectangles pointer() {
+        return pointer;
     }
 
     // ---- pointer beside video ----
@@ -345,7 +273,8 @@ final class RfbUpdates {
         return update;
     }
 
-    private static ByteBuf header(int rectangles) {
+    /** The header of a FramebufferUpdate of {@code rectangles} rectangles, to which they are written. */
+    static ByteBuf header(int rectangles) {
         ByteBuf b = Unpooled.buffer(4 + 16 * rectangles);
         return b.writeByte(FRAMEBUFFER_UPDATE).writeByte(0).writeShort(rectangles);
     }
@@ -381,12 +310,7 @@ final class RfbUpdates {
             if (written != null) {
                 written.run();
             }
-            if (video == null) {
-                sendPicture();
-            } else {
-                video.sendWaiting();
-                sendPseudoOnly();
-            }
+            sendWaiting();
         }));
     }
 
@@ -416,57 +340,13 @@ final class RfbUpdates {
             return;
         }
         closed = true;
-        stopPictures();
+        if (pictures != null) {
+            pictures.close();
+        }
         if (video != null) {
             video.close();
         }
         pointer.stop();
         pixelRectangles.close();
-    }
-
-    private static void release(FrameEvent event) {
-        if (event != null) {
-            event.release();
-        }
-    }
-
-    /**
-     * One subscription to the stream's pictures, with its own slot: a picture that arrives after
-     * the subscription was cancelled (cancel racing the source's {@code onNext}) is released by
-     * whichever of the two sides takes it from the slot second, never shown.
-     */
-    private final class PictureSubscriber extends BaseSubscriber<FrameEvent> {
-        /** The newest picture not yet taken by the session's worker; source thread in, worker out. */
-        final AtomicReference<FrameEvent> arrived = new AtomicReference<>();
-
-        @Override
-        protected void hookOnSubscribe(Subscription s) {
-            s.request(1);
-        }
-
-        @Override
-        protected void hookOnNext(FrameEvent event) {
-            release(arrived.getAndSet(event));
-            if (closed || isDisposed() || !later(() -> pictureArrived(this))) {
-                release(arrived.getAndSet(null));
-            }
-        }
-
-        @Override
-        protected void hookOnError(Throwable e) {
-            later(() -> failIfCurrent("the stream's pictures failed: " + e));
-        }
-
-        @Override
-        protected void hookOnComplete() {
-            later(() -> failIfCurrent("the stream ended"));
-        }
-
-        /** An end that reaches a picture mode already left is not this client's. */
-        private void failIfCurrent(String reason) {
-            if (this == pictures) {
-                fail.accept(reason);
-            }
-        }
     }
 }
