@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * A bare RFB client for protocol tests: writes exactly the bytes a test asks for (good or bad) and
  * reads what the server answers, so a test can speak to the server the way no real client would.
- * Raw rectangles only; blocking, with a read timeout.
+ * Raw and Open H.264 rectangles; blocking, with a read timeout.
  */
 final class RawRfbClient implements AutoCloseable {
     final Socket socket;
@@ -127,11 +127,18 @@ final class RawRfbClient implements AutoCloseable {
         out.flush();
     }
 
-    /** One rectangle of an update: its place, encoding and, for Raw, its bytes. */
-    record Rectangle(int x, int y, int width, int height, int encoding, byte[] raw) {
+    /**
+     * One rectangle of an update: its place, encoding and, for Raw, its pixels' bytes; for Open
+     * H.264, its access unit and flags (1: reset the decoder's context).
+     */
+    record Rectangle(int x, int y, int width, int height, int encoding, byte[] raw, int flags) {
+        /** What the rectangle carries: Raw pixels or the H.264 access unit; null for pseudo-encodings. */
+        byte[] data() {
+            return raw;
+        }
     }
 
-    /** Reads one FramebufferUpdate of Raw, DesktopSize and PointerPos rectangles. */
+    /** Reads one FramebufferUpdate of Raw, Open H.264, DesktopSize and PointerPos rectangles. */
     List<Rectangle> readUpdate(int bytesPerPixel) throws IOException {
         int type = in.readUnsignedByte();
         if (type != 0) {
@@ -147,13 +154,22 @@ final class RawRfbClient implements AutoCloseable {
             int h = in.readUnsignedShort();
             int encoding = in.readInt();
             byte[] raw = null;
-            if (encoding == 0) {
+            int flags = 0;
+            if (encoding == Encodings.RAW) {
                 raw = new byte[w * h * bytesPerPixel];
                 in.readFully(raw);
-            } else if (encoding != -223 && encoding != -232) {
+            } else if (encoding == Encodings.OPEN_H264) {
+                int length = in.readInt();
+                flags = in.readInt();
+                if (length < 1 || length > 1 << 22) {
+                    throw new IOException("an Open H.264 rectangle of " + length + " B");
+                }
+                raw = new byte[length];
+                in.readFully(raw);
+            } else if (encoding != Encodings.DESKTOP_SIZE && encoding != Encodings.POINTER_POS) {
                 throw new IOException("encoding " + encoding + " is not read by this test client");
             }
-            rects.add(new Rectangle(x, y, w, h, encoding, raw));
+            rects.add(new Rectangle(x, y, w, h, encoding, raw, flags));
         }
         return rects;
     }

@@ -13,10 +13,10 @@ import io.scanout.transport.StreamHub;
 import io.scanout.transport.StreamInfo;
 import io.scanout.transport.ViewerLimits;
 import io.scanout.transport.mux.EncodedPattern;
+import io.scanout.transport.rfb.RawRfbClient.Rectangle;
 import io.scanout.transport.security.ConnectionLimits;
 import io.scanout.transport.security.SecuritySettings;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,7 +100,7 @@ class RfbModeSwitchTest {
             client.setEncodings(VIDEO_AND_RAW);
             client.request(false, 0, 0, WIDTH, HEIGHT);
             for (int i = 0; i < 5; i++) {
-                assertThat(encodings(read(client.in))).as("update %d in video mode", i).containsOnly(Encodings.OPEN_H264);
+                assertThat(encodings(client.readUpdate(4))).as("update %d in video mode", i).containsOnly(Encodings.OPEN_H264);
             }
 
             // Without 50: pixels, all of them at once although the request is incremental.
@@ -113,7 +113,7 @@ class RfbModeSwitchTest {
             assertThat(patternFrameOf(picture)).as("the first picture is a frame of the stream").isNotNegative();
             for (int i = 0; i < 3; i++) {
                 client.request(true, 0, 0, WIDTH, HEIGHT);
-                List<Rectangle> update = read(client.in);
+                List<Rectangle> update = client.readUpdate(4);
                 assertThat(encodings(update)).as("pixel update %d", i).doesNotContain(Encodings.OPEN_H264);
                 paint(update, picture);
             }
@@ -138,7 +138,7 @@ class RfbModeSwitchTest {
             RfbServerTest.await(() -> synthetic.pool.stats().outstanding() == 0,
                     "pictures held after leaving pictures: " + synthetic.pool.stats());
             for (int i = 0; i < 14; i++) {
-                List<Rectangle> update = read(client.in);
+                List<Rectangle> update = client.readUpdate(4);
                 assertThat(encodings(update)).as("video update %d", i).containsOnly(Encodings.OPEN_H264);
                 assertThat(update.get(0).flags()).isZero();
                 h264.add(update.get(0));
@@ -152,24 +152,24 @@ class RfbModeSwitchTest {
         try (RawRfbClient client = serve(false)) {
             client.setEncodings(VIDEO_AND_RAW);
             client.request(false, 0, 0, WIDTH, HEIGHT);
-            assertThat(read(client.in).get(0).flags()).as("the first rectangle resets").isEqualTo(1);
-            read(client.in);
+            assertThat(client.readUpdate(4).get(0).flags()).as("the first rectangle resets").isEqualTo(1);
+            client.readUpdate(4);
             client.setEncodings(VIDEO_AND_RAW);
             // Still video, now with PointerPos: the first update carrying the position was made after
             // both lists were taken, so a restart would show from there on as a reset rectangle.
             synthetic.positions.tryEmitNext(new CursorPosition(10, 20, WIDTH, HEIGHT)).orThrow();
             client.setEncodings(Encodings.OPEN_H264, Encodings.RAW, Encodings.DESKTOP_SIZE, Encodings.POINTER_POS);
-            List<Rectangle> update = read(client.in);
+            List<Rectangle> update = client.readUpdate(4);
             for (int skipped = 0; !encodings(update).contains(Encodings.POINTER_POS); skipped++) {
                 assertThat(skipped).as("updates before the pointer's position").isLessThan(1000);
                 assertThat(update).allMatch(r -> r.flags() == 0);
-                update = read(client.in);
+                update = client.readUpdate(4);
             }
             for (int i = 0; i < 20; i++) {
                 assertThat(update).as("update %d after SetEncodings that keep video", i)
                         .allMatch(r -> r.flags() == 0)
                         .allMatch(r -> r.encoding() == Encodings.OPEN_H264 || r.encoding() == Encodings.POINTER_POS);
-                update = read(client.in);
+                update = client.readUpdate(4);
             }
             assertThat(hub.viewers()).as("one membership of the hub").isEqualTo(1);
 
@@ -179,12 +179,12 @@ class RfbModeSwitchTest {
             int[] picture = new int[WIDTH * HEIGHT];
             assertThat(paint(firstUpdateWithout(client, Encodings.OPEN_H264), picture)).isEqualTo((long) WIDTH * HEIGHT);
             client.request(true, 0, 0, WIDTH, HEIGHT);
-            List<Rectangle> incremental = read(client.in);
+            List<Rectangle> incremental = client.readUpdate(4);
             assertThat(incremental).noneMatch(r -> r.encoding() == Encodings.RAW && r.y() == 0);
             paint(incremental, picture);
             client.setEncodings(RAW_ONLY);
             client.request(true, 0, 0, WIDTH, HEIGHT);
-            List<Rectangle> next = read(client.in);
+            List<Rectangle> next = client.readUpdate(4);
             assertThat(next).as("the update after a SetEncodings that keeps Raw").isNotEmpty();
             assertThat(next).as("tiles of the static colour bars (top rows) are not sent again")
                     .noneMatch(r -> r.encoding() == Encodings.RAW && r.y() == 0);
@@ -195,40 +195,6 @@ class RfbModeSwitchTest {
 
     // ---- reading updates ----
 
-    /** One rectangle as the client read it; {@code data} is Raw pixels or the H.264 access unit. */
-    private record Rectangle(int x, int y, int width, int height, int encoding, int flags, byte[] data) {
-    }
-
-    /** Reads one FramebufferUpdate of Open H.264, Raw (32 bits per pixel), DesktopSize or PointerPos rectangles. */
-    private static List<Rectangle> read(DataInputStream in) throws IOException {
-        assertThat(in.readUnsignedByte()).as("a FramebufferUpdate").isZero();
-        in.readUnsignedByte();
-        int count = in.readUnsignedShort();
-        List<Rectangle> rects = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            int x = in.readUnsignedShort();
-            int y = in.readUnsignedShort();
-            int w = in.readUnsignedShort();
-            int h = in.readUnsignedShort();
-            int encoding = in.readInt();
-            int flags = 0;
-            byte[] data = new byte[0];
-            if (encoding == Encodings.OPEN_H264) {
-                int length = in.readInt();
-                flags = in.readInt();
-                assertThat(length).isBetween(1, 1 << 22);
-                data = new byte[length];
-            } else if (encoding == Encodings.RAW) {
-                data = new byte[w * h * 4];
-            } else {
-                assertThat(encoding).as("a pseudo-encoding without data").isIn(Encodings.DESKTOP_SIZE, Encodings.POINTER_POS);
-            }
-            in.readFully(data);
-            rects.add(new Rectangle(x, y, w, h, encoding, flags, data));
-        }
-        return rects;
-    }
-
     /**
      * Skips the updates of the old mode that were already on their way (video is sent without
      * waiting for requests, so the socket's buffers may hold many), and returns the first one
@@ -237,7 +203,7 @@ class RfbModeSwitchTest {
      */
     private static List<Rectangle> firstUpdateWithout(RawRfbClient client, int oldEncoding) throws IOException {
         for (int i = 0; i < 1000; i++) {
-            List<Rectangle> update = read(client.in);
+            List<Rectangle> update = client.readUpdate(4);
             if (!encodings(update).contains(oldEncoding)) {
                 return update;
             }
