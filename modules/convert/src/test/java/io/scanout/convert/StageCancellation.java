@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scanout.core.FrameEvent;
 import io.scanout.core.FramePool;
+import io.scanout.core.testing.Waiting;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -66,7 +67,7 @@ final class StageCancellation {
                         .doOnDiscard(FrameEvent.class, FrameEvent::release)
                         .subscribeOn(producer);
                 Disposable running = source.transform(stage).subscribe(FrameEvent::release);
-                sleepMillis(ThreadLocalRandom.current().nextInt(0, 5));
+                Waiting.sleepMillis(ThreadLocalRandom.current().nextInt(0, 5));
                 running.dispose();
             }
         } finally {
@@ -77,21 +78,6 @@ final class StageCancellation {
 
     /** Waits up to ten seconds for {@code condition}, failing with {@code failure}'s message. */
     static void await(BooleanSupplier condition, Supplier<String> failure) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(failure.get());
-            }
-            sleepMillis(5);
-        }
-    }
-
-    private static void sleepMillis(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        Waiting.await(Duration.ofSeconds(10), condition, failure);
     }
 }

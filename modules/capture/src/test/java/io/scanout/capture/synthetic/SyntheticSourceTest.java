@@ -3,6 +3,7 @@ package io.scanout.capture.synthetic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.scanout.capture.testing.CaptureTesting;
 import io.scanout.core.Damage;
 import io.scanout.core.DrmFormat;
 import io.scanout.core.FrameEvent;
@@ -14,13 +15,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.test.StepVerifier;
 
 class SyntheticSourceTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
     private final FramePool pool = new FramePool();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final StreamMeters meters = new StreamMeters(registry, "test");
@@ -121,7 +123,7 @@ class SyntheticSourceTest {
         // Cancel at random moments, racing the source's onNext; events the consumer got it releases.
         for (int i = 0; i < 20; i++) {
             Disposable running = source.frames().subscribe(FrameEvent::release);
-            sleepMillis(ThreadLocalRandom.current().nextInt(0, 15));
+            CaptureTesting.sleepMillis(ThreadLocalRandom.current().nextInt(0, 15));
             running.dispose();
         }
         awaitThreadsGone();
@@ -179,31 +181,10 @@ class SyntheticSourceTest {
     }
 
     private void awaitNoOutstandingFrames() {
-        await(() -> pool.stats().outstanding() == 0, () -> "frames still out: " + pool.stats());
+        CaptureTesting.await(WAIT, () -> pool.stats().outstanding() == 0, () -> "frames still out: " + pool.stats());
     }
 
     private static void awaitThreadsGone() {
-        await(() -> Thread.getAllStackTraces().keySet().stream()
-                        .noneMatch(t -> t.getName().startsWith("scanout-synthetic-") && t.isAlive()),
-                () -> "a scanout-synthetic thread is still running");
-    }
-
-    private static void await(BooleanSupplier condition, java.util.function.Supplier<String> failure) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(failure.get());
-            }
-            sleepMillis(5);
-        }
-    }
-
-    private static void sleepMillis(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        CaptureTesting.awaitThreadsGone("scanout-synthetic-", WAIT);
     }
 }

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.scanout.core.FramePool;
+import io.scanout.core.testing.Waiting;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -31,15 +32,9 @@ public final class CaptureTesting {
     private CaptureTesting() {
     }
 
-    /** Waits until {@code condition} holds, failing with {@code failure} after {@code timeout}. */
+    /** Waits until {@code condition} holds, failing with {@code failure} after {@code timeout} ({@link Waiting}). */
     public static void await(Duration timeout, BooleanSupplier condition, Supplier<String> failure) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(failure.get());
-            }
-            sleepMillis(2);
-        }
+        Waiting.await(timeout, condition, failure);
     }
 
     /**
@@ -80,12 +75,7 @@ public final class CaptureTesting {
     }
 
     public static void sleepMillis(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        Waiting.sleepMillis(millis);
     }
 
     /**
